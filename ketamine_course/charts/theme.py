@@ -1,0 +1,82 @@
+"""The course's look and the one place that decides how plotly figures are rendered.
+
+Renderer: ``plotly_mimetype+notebook_connected`` — JupyterLab draws the mimetype (offline, even untrusted), while
+nbconvert / nbviewer draw the HTML part, which loads plotly.js from its CDN. plotly_mimetype alone is dropped by
+nbconvert; notebook_connected alone fails in JupyterLab 4; ``notebook`` inlines ~5 MB of plotly.js per notebook.
+
+Palette: Okabe & Ito's colour-blind-safe set; every chart also distinguishes series by marker symbol or label, never
+by colour alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io._base_renderers import NotebookRenderer
+
+COURSE_HTML_RENDERER = "course_notebook_connected"
+COURSE_RENDERER = f"plotly_mimetype+{COURSE_HTML_RENDERER}"
+# plotly's notebook renderer always adds a MathJax 3 <script> per figure (from a CDN). Course figures use no LaTeX,
+# and nbconvert's page already loads MathJax 2 for the Markdown: two MathJax versions on one page, one more CDN
+# request per chart. The course renderer drops that script and keeps everything else.
+PLOTLY_MATHJAX_SCRIPT = re.compile(
+    r'<script src="[^"]*mathjax[^"]*"></script>\s*<script>if \(window\.MathJax[^<]*</script>', re.IGNORECASE
+)
+TEMPLATE_NAME = "ketamine_course"
+
+# Okabe M, Ito K. Color Universal Design (2008): distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish_green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky_blue": "#56B4E9",
+    "reddish_purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+PALETTE = [OKABE_ITO[name] for name in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue",
+                                       "black", "yellow")]
+MARKER_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+def course_template() -> go.layout.Template:
+    """A light template: readable 14 px text, the colour-blind-safe colourway, grey gridlines."""
+    return go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT_FAMILY, "size": 14, "color": "#222222"},
+            title={"font": {"size": 18}, "x": 0.0, "xanchor": "left"},
+            colorway=PALETTE,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            xaxis={"gridcolor": "#e5e5e5", "linecolor": "#555555", "ticks": "outside", "zeroline": False},
+            yaxis={"gridcolor": "#e5e5e5", "linecolor": "#555555", "ticks": "outside", "zeroline": False},
+            legend={"bgcolor": "rgba(255,255,255,0.8)"},
+            hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
+            margin={"l": 70, "r": 30, "t": 70, "b": 60},
+        )
+    )
+
+
+class CourseNotebookRenderer(NotebookRenderer):
+    """plotly's ``notebook_connected`` renderer without the per-figure MathJax script (see module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(connected=True)
+
+    def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, str]:
+        bundle = super().to_mimebundle(fig_dict)
+        bundle["text/html"] = PLOTLY_MATHJAX_SCRIPT.sub("", bundle["text/html"])
+        return bundle
+
+
+def use_course_renderer() -> None:
+    """Register the course template and renderer and make them the defaults (idempotent; run on package import)."""
+    pio.templates[TEMPLATE_NAME] = course_template()
+    pio.renderers[COURSE_HTML_RENDERER] = CourseNotebookRenderer()
+    pio.templates.default = f"plotly_white+{TEMPLATE_NAME}"
+    pio.renderers.default = COURSE_RENDERER

@@ -1,0 +1,206 @@
+"""The course's data sets: one CSV per set in ``data/``, one pydantic row model per set, validated on every load.
+
+Every row carries its source (``source_key``: reference key(s), ``source_location``: table / figure / section,
+``approximate``: read off a figure or rounded). A row without a source, a cell of the wrong type or an unknown
+reference key fails the load with file, row and column named. ``data/README.md`` (the data dictionary) is generated
+from these models by :func:`data_dictionary_markdown`, so the descriptions live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ketamine_course.errors import DataValidationError, Problem, display_path
+from ketamine_course.paths import data_dir
+from ketamine_course.references import KEY_PATTERN, REFERENCES_FILE, ReferenceList, course_references
+from ketamine_course.tables import model_columns, read_validated_csv
+
+
+def _split_keys(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+SourceKeys = Annotated[
+    tuple[Annotated[str, Field(pattern=KEY_PATTERN)], ...],
+    BeforeValidator(_split_keys),
+    Field(min_length=1),
+]
+
+
+def unit(text: str) -> dict[str, str]:
+    """Field metadata naming a column's unit, shown in the data dictionary."""
+    return {"unit": text}
+
+
+class SourcedRow(BaseModel):
+    """Columns every data row ends with: where the value comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_key: SourceKeys = Field(description="Reference key(s) in data/references.csv, separated by ';'.")
+    source_location: str = Field(min_length=1, description="Where in the source: table, figure, section, text.")
+    approximate: bool = Field(description="true if read off a figure or rounded by the course authors.")
+
+
+class Milestone(SourcedRow):
+    """A dated event in ketamine's history (lessons 0, 1 and 7)."""
+
+    year: int = Field(ge=1900, le=2100, description="Year of the event.", json_schema_extra=unit("year"))
+    date: str | None = Field(
+        None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="Exact date when known: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    category: Literal["discovery", "clinical", "approval", "regulation", "psychiatry", "safety"] = Field(
+        description="Kind of milestone (one timeline lane per kind)."
+    )
+    region: str = Field(min_length=1, description="US, UK, EU, international, or a country.")
+    event: str = Field(min_length=1, max_length=70, description="Short label shown on the chart.")
+    detail: str = Field(min_length=1, max_length=300, description="One sentence shown on hover and in the table.")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A data set: its name, CSV file, row model and what it is for."""
+
+    name: str
+    filename: str
+    row_model: type[SourcedRow]
+    description: str
+    used_in: tuple[str, ...]
+
+    @property
+    def path(self) -> Path:
+        return data_dir() / self.filename
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec
+    for spec in [
+        DatasetSpec(
+            "milestones",
+            "milestones.csv",
+            Milestone,
+            "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
+            ("00-start-here", "01-what-is-ketamine"),
+        ),
+    ]
+}
+
+
+def dataset_spec(name: str) -> DatasetSpec:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown data set {name!r}; known: {', '.join(sorted(DATASETS))}") from None
+
+
+def validate_dataset(
+    spec: DatasetSpec, references: ReferenceList | None = None, path: Path | None = None
+) -> tuple[list[SourcedRow], list[Problem]]:
+    """Validate one data set's CSV and its reference keys; returns the rows and every problem found."""
+    path = path or spec.path
+    references = references if references is not None else course_references()
+    result = read_validated_csv(path, spec.row_model)
+    for row, where in zip(result.rows, result.locations, strict=True):
+        for key in row.source_key:
+            if key not in references:
+                message = f"unknown reference key {key!r} (not in data/{REFERENCES_FILE})"
+                result.problems.append(Problem(display_path(path), where, "source_key", message))
+    return result.rows, result.problems
+
+
+def load_rows(name: str, path: Path | None = None, references: ReferenceList | None = None) -> list[SourcedRow]:
+    """The validated rows of a data set; raises :class:`DataValidationError` listing every problem."""
+    rows, problems = validate_dataset(dataset_spec(name), references=references, path=path)
+    if problems:
+        raise DataValidationError(problems)
+    return rows
+
+
+@cache
+def _load_frame_cached(name: str) -> pd.DataFrame:
+    rows = load_rows(name)
+    frame = pd.DataFrame([row.model_dump() for row in rows], columns=model_columns(dataset_spec(name).row_model))
+    frame["source_key"] = frame["source_key"].map(lambda keys: ";".join(keys))
+    return frame
+
+
+def load_dataset(name: str) -> pd.DataFrame:
+    """A data set as a DataFrame (validated; ``source_key`` joined back with ';'). Returns a copy."""
+    return _load_frame_cached(name).copy()
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary (``data/README.md``), generated from the row models so it cannot drift from them."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated by `ketamine-course regenerate` from ketamine_course/datasets.py; edit the models, "
+        "not this file. -->",
+        "",
+        "Every data set is a UTF-8 CSV file validated on load (`ketamine_course.datasets`). Every row names its "
+        "source: `source_key` (one or more keys of `references.csv`, separated by `;`), `source_location` (table, "
+        "figure, section or text of that source) and `approximate` (`true` when read off a figure or rounded).",
+        "",
+        "## references.csv",
+        "",
+        "The course's one reference list: one row per work, cited by key from lessons, data rows and quiz questions.",
+        "",
+        *_columns_table(_reference_model()),
+    ]
+    for spec in DATASETS.values():
+        lines += [
+            "",
+            f"## {spec.filename}",
+            "",
+            spec.description,
+            "",
+            f"Used in: {', '.join(f'`lessons/{lesson}.ipynb`' for lesson in spec.used_in)}.",
+            "",
+            *_columns_table(spec.row_model),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _reference_model() -> type[BaseModel]:
+    from ketamine_course.references import Reference
+
+    return Reference
+
+
+def _columns_table(model: type[BaseModel]) -> list[str]:
+    rows = ["| column | type | unit | required | meaning |", "| --- | --- | --- | --- | --- |"]
+    fields = model.model_fields
+    own = [name for name in fields if name not in SourcedRow.model_fields]
+    ordered = own + [name for name in fields if name in SourcedRow.model_fields]
+    for name in ordered:
+        field = fields[name]
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        type_name = _type_name(field.annotation)
+        rows.append(
+            f"| `{name}` | {type_name} | {extra.get('unit', '')} | {'yes' if field.is_required() else 'no'} "
+            f"| {field.description or ''} |"
+        )
+    return rows
+
+
+def _type_name(annotation: object) -> str:
+    text = str(annotation).replace("typing.", "")
+    if "Literal[" in text:
+        inner = text[text.index("Literal[") + 8 : text.rindex("]")]
+        return "one of " + inner.replace("'", "`")
+    for plain in ("int", "float", "bool", "str", "date"):
+        if text in (plain, f"<class '{plain}'>", f"{plain} | None", f"<class '{plain}'> | None"):
+            return plain if plain != "str" else "text"
+    if "tuple" in text:
+        return "reference key(s)"
+    if "date" in text:
+        return "date"
+    return text.replace("<class '", "").replace("'>", "").replace(" | None", "")

@@ -1,0 +1,104 @@
+"""Course benchmarks: print figures, assert nothing (timed assertions are flaky on shared machines).
+
+    python3 course.py bench            # per-lesson execution, sizes, import time, quiz render/check
+    python3 course.py bench --suite    # also time the whole test command (about a minute)
+
+Targets from the issues: each lesson ≤ 5 s to execute (kernel start included), ≤ 1.5 MB; whole test command ≤ 60 s;
+a 10-question quiz renders and checks an answer in < 50 ms kernel-side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPU(s)"
+
+
+def import_time(repeats: int = 5) -> float:
+    code = "import time; t=time.perf_counter(); import ketamine_course; print(time.perf_counter()-t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(repeats)]
+    return statistics.median(runs)
+
+
+def lesson_times() -> list[tuple[str, float, int]]:
+    """Execute each lesson (a copy, in a fresh kernel) and measure wall time and saved size."""
+    import nbformat
+
+    from ketamine_course.notebooks import DEFAULT_STEPS, lesson_paths, regenerate
+
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in lesson_paths():
+            copy = Path(scratch) / path.name
+            shutil.copy(path, copy)
+            os.environ["KETAMINE_COURSE_ROOT"] = str(ROOT)
+            seconds = regenerate([copy], steps=DEFAULT_STEPS)[copy]
+            nbformat.read(copy, as_version=4)
+            rows.append((path.stem, seconds, path.stat().st_size))
+    return rows
+
+
+def quiz_timings(repeats: int = 30) -> tuple[float, float]:
+    """Median ms to build a 10-question practice quiz (widget + static HTML), and to check one answer."""
+    from ketamine_course.quiz.bank import course_banks
+    from ketamine_course.quiz.grading import correct_response
+    from ketamine_course.quiz.progress import ProgressStore
+    from ketamine_course.quiz.session import practice_quiz
+
+    bank = max(course_banks(), key=lambda b: len(b.questions))
+    ids = [q.id for q in bank.questions][:10]
+    with tempfile.TemporaryDirectory() as scratch:
+        store = ProgressStore(Path(scratch) / "p.sqlite")
+        builds, checks = [], []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            quiz = practice_quiz(bank.lesson, question_ids=ids, store=store)
+            quiz._repr_mimebundle_()
+            builds.append(time.perf_counter() - started)
+            question = quiz.questions[0]
+            question.set_response(correct_response(bank.question(question.view.id)))
+            started = time.perf_counter()
+            question.check_button.click()
+            checks.append(time.perf_counter() - started)
+    return 1000 * statistics.median(builds), 1000 * statistics.median(checks)
+
+
+def suite_time() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "--nbval", "-n", "2", "--dist", "loadfile", "-q"], cwd=ROOT,
+                   check=False, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", action="store_true", help="also time the whole test command")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"import ketamine_course: {import_time() * 1000:.0f} ms (median of 5 fresh interpreters)")
+    build_ms, check_ms = quiz_timings()
+    print(f"10-question practice quiz: build {build_ms:.1f} ms, check one answer {check_ms:.1f} ms (median of 30)")
+    print(f"{'lesson':32} {'execute (s)':>12} {'size (KB)':>10}")
+    for stem, seconds, size in lesson_times():
+        print(f"{stem:32} {seconds:12.1f} {size / 1024:10.0f}")
+    if args.suite:
+        print(f"whole test command: {suite_time():.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Package-level behaviour: renderer set on import, the start-up workaround, the README's course map."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import plotly.io as pio
+
+import ketamine_course
+from ketamine_course.charts.theme import COURSE_RENDERER
+from ketamine_course.course_map import COURSE_MAP
+from ketamine_course.paths import course_root
+
+
+def test_import_sets_the_course_renderer() -> None:
+    assert ketamine_course.__version__
+    assert pio.renderers.default == COURSE_RENDERER
+
+
+def test_figure_html_has_no_mathjax_script() -> None:
+    import plotly.graph_objects as go
+
+    bundle = pio.renderers["course_notebook_connected"].to_mimebundle(go.Figure(go.Scatter(x=[1], y=[1])).to_dict())
+    assert "cdn.plot.ly" in bundle["text/html"]
+    assert "mathjax/3" not in bundle["text/html"].lower()
+
+
+def test_slow_iri_checker_is_not_imported() -> None:
+    """Importing the course then nbformat's validator must not import rfc3987_syntax (2.5 s per kernel)."""
+    code = ("import ketamine_course, nbformat.validator, sys, jsonschema;"
+            "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_readme_lists_every_lesson_and_the_two_commands() -> None:
+    readme = (course_root() / "README.md").read_text(encoding="utf-8")
+    for entry in COURSE_MAP:
+        assert entry.title in readme, entry.title
+    assert "python3 course.py open" in readme
+    assert "python3 course.py test" in readme
+    ci = (course_root() / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 course.py test" in ci
