@@ -84,8 +84,9 @@ def strip_quiz_widget_state(nb: nbformat.NotebookNode, context: RunContext) -> n
     """Make saved quizzes show their static HTML quiz (which works on nbviewer) instead of a dead widget.
 
     nbconvert / nbviewer render a widget view only if its model is in the saved widget state; otherwise they fall
-    back to the output's ``text/html``. So: drop the widget view from quiz outputs and remove the quiz's models from
-    ``metadata.widgets`` (keeping any model that another, non-quiz widget still uses).
+    back to the output's ``text/html``. So: drop the widget view from quiz outputs, and keep in ``metadata.widgets``
+    only the models that the remaining (non-quiz) widget views need — a model no saved view reaches is dead weight,
+    and one that refers to a removed model makes the page's widget manager fail.
     """
     quiz_roots: set[str] = set()
     other_roots: set[str] = set()
@@ -101,10 +102,10 @@ def strip_quiz_widget_state(nb: nbformat.NotebookNode, context: RunContext) -> n
             else:
                 other_roots.add(view["model_id"])
     widgets_meta = nb.metadata.get("widgets", {}).get(WIDGET_STATE_MIME)
-    if widgets_meta and quiz_roots:
+    if widgets_meta:
         state = widgets_meta["state"]
-        removable = _referenced_models(state, quiz_roots) - _referenced_models(state, other_roots)
-        for model_id in removable:
+        needed = _referenced_models(state, other_roots)
+        for model_id in [m for m in state if m not in needed]:
             del state[model_id]
         if not state:
             del nb.metadata["widgets"]

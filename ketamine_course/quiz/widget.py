@@ -79,6 +79,8 @@ class QuestionWidget(widgets.VBox):
             children.append(self.check_button)
         children.append(self.feedback)
         super().__init__(children=children, layout=shared()["question"])
+        self.add_class("course-question")
+        self.add_class(f"course-question-{view.id}")  # stable hooks for browser tests and custom CSS
 
     def _build_inputs(self) -> list[widgets.Widget]:
         v = self.view
@@ -178,7 +180,7 @@ class QuizWidget(widgets.VBox):
         self.submit_button: widgets.Button | None = None
         self.student = widgets.Text(description="Your name or ID", style={"description_width": "initial"},
                                     layout=widgets.Layout(width="28em")) if submitter else None
-        self.submission_status = _html()
+        self.submission_status = _html() if submitter else None
         self._submitter = submitter
         children: list[widgets.Widget] = [_html(f"<h3>{html.escape(title)}</h3>"), *self.questions]
         if submitter is not None:
@@ -207,7 +209,7 @@ class QuizWidget(widgets.VBox):
         raise KeyError(question_id)
 
     def _on_submit(self, _button: widgets.Button | None = None) -> None:
-        assert self._submitter is not None and self.student is not None
+        assert self._submitter is not None and self.student is not None and self.submission_status is not None
         if not self.student.value.strip():
             self.submission_status.value = '<div role="status"><strong>Type your name or student ID first.' \
                                            "</strong></div>"
