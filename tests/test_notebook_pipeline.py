@@ -27,6 +27,7 @@ def notebook_with_widgets() -> nbformat.NotebookNode:
     nb.cells = [nbformat.v4.new_code_cell("quiz", outputs=[quiz_output], execution_count=1),
                 nbformat.v4.new_code_cell("slider", outputs=[slider_output], execution_count=2)]
     state = {
+        "e" * 32: {"state": {"description": "an orphan no view shows"}},
         QUIZ_ROOT: {"state": {"children": [f"IPY_MODEL_{QUIZ_CHILD}"], "layout": f"IPY_MODEL_{SHARED_LAYOUT}"}},
         QUIZ_CHILD: {"state": {"description": "Check"}},
         SHARED_LAYOUT: {"state": {}},
