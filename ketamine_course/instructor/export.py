@@ -140,6 +140,8 @@ def text2qti_source(collection: Collection) -> tuple[str, list[str]]:
                 mark = "*" if choice.correct else ""
                 lead_c = f"{mark}{letter}) "
                 lines.append(lead_c + _indent(choice.text, lead_c))
+                if choice.feedback:  # text2qti keeps per-choice feedback for single choice only
+                    lines.append("... " + _indent(choice.feedback, "... "))
         elif isinstance(q, MultipleAnswerQuestion):
             for choice in q.choices:
                 lead_c = "[*] " if choice.correct else "[ ] "
