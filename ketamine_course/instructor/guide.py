@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ketamine_course.course_map import COURSE_MAP
 from ketamine_course.paths import course_root
-from ketamine_course.quiz.bank import Bank, bank_for_lesson
+from ketamine_course.quiz.bank import Bank, bank_for_lesson, course_banks
 
 BEGIN = "<!-- BEGIN GENERATED: ketamine-course guide (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"
@@ -53,6 +53,9 @@ def generated_markdown() -> str:
             lines += ["*Quiz bank in preparation.*", ""]
             continue
         lines += [*_objective_table(bank), ""]
+    others = [b for b in course_banks() if b.bank not in {e.stem for e in COURSE_MAP}]
+    for bank in others:  # e.g. a final-exam bank that is not named after a lesson notebook
+        lines += [f"#### Bank `{bank.bank}` · {_cell(bank.title)}", "", *_objective_table(bank), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
