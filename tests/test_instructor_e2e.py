@@ -199,3 +199,23 @@ def test_grading_reads_but_never_executes(graded, tmp_path) -> None:
     assert main(["grade", str(folder), "--key", str(graded["root"] / "key.json"), "--out", str(tmp_path / "g")]) == 0
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
     assert read_csv(tmp_path / "g" / "gradebook.csv")[0]["total"] == "0"
+
+
+def test_edge_cases_empty_folder_bom_and_wrong_key(graded, tmp_path, capsys) -> None:
+    key_path = str(graded["root"] / "key.json")
+    (tmp_path / "empty").mkdir()
+    assert main(["grade", str(tmp_path / "empty"), "--key", key_path, "--out", str(tmp_path / "g0")]) == 0
+    assert read_csv(tmp_path / "g0" / "gradebook.csv") == []
+    assert {r["flag"] for r in read_csv(tmp_path / "g0" / "item-analysis.csv")} == {"no submissions"}
+    # a file re-saved with a byte-order mark is still read
+    source = submission_path(graded["root"] / "collected", ASSIGNMENT, "Student 004")
+    (tmp_path / "bom").mkdir()
+    (tmp_path / "bom" / "s.json").write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    assert main(["grade", str(tmp_path / "bom"), "--key", key_path, "--out", str(tmp_path / "g1")]) == 0
+    assert [r["student"] for r in read_csv(tmp_path / "g1" / "gradebook.csv")] == ["Student 004"]
+    # the student's assignment JSON passed as the key: one clear problem, exit code 1
+    capsys.readouterr()
+    wrong = str(graded["root"] / "students" / f"{ASSIGNMENT}.json")
+    assert main(["grade", str(tmp_path / "empty"), "--key", wrong]) == 1
+    err = capsys.readouterr().err
+    assert "1 problem" in err and "not an answer key" in err

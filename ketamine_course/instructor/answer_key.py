@@ -7,6 +7,7 @@ the bank fingerprints recorded here are what every submission must carry.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,13 +67,21 @@ def key_question(bank_id: str, lesson: str, question: Question) -> KeyQuestion:
 def load_answer_key(path: Path) -> AnswerKey:
     """Read an answer key; a broken one raises :class:`CourseFileError` naming the file and the fields."""
     shown = display_path(path)
+
+    def fail(where: str, field: str | None, message: str) -> CourseFileError:
+        return CourseFileError([Problem(shown, where, field, message)], what="answer key")
+
     try:
-        return AnswerKey.model_validate_json(path.read_bytes())
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
-        raise CourseFileError([Problem(shown, "file", None, "file not found")], what="answer key") from None
+        raise fail("file", None, "file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise fail("file", None, f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != ANSWER_KEY_FORMAT:
+        raise fail("file", "format", "not an answer key (pass the *.answer-key.json file written by "
+                   "'ketamine-course assign', not the student's assignment JSON)")
+    try:
+        return AnswerKey.model_validate(data)
     except ValidationError as exc:
         problems = [Problem(shown, "key", ".".join(map(str, e["loc"])) or None, e["msg"]) for e in exc.errors()]
-        if any(p.field == "format" for p in problems):
-            problems.insert(0, Problem(shown, "file", None, "not an answer key (pass the *.answer-key.json file "
-                                       "written by 'ketamine-course assign', not the student's assignment JSON)"))
         raise CourseFileError(problems, what="answer key") from None

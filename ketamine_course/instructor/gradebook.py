@@ -108,7 +108,7 @@ def read_submission(path: Path, key: AnswerKey, questions: dict[str, Question],
         raise Rejected(f"file too large ({size} bytes; a submission is a few KB)")
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # tolerate a byte-order mark (a file re-saved by a Windows editor)
     except UnicodeDecodeError as exc:
         raise Rejected(f"not UTF-8 text ({exc.reason} at byte {exc.start}) — corrupt or not a submission") from None
     if not text.strip():

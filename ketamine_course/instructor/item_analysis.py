@@ -50,7 +50,9 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
     return r if math.isfinite(r) else None
 
 
-def _flag(percent: float, discrimination: float | None) -> str:
+def _flag(percent: float, discrimination: float | None, n: int) -> str:
+    if n == 0:
+        return "no submissions"
     notes = []
     if discrimination is not None and discrimination < 0:
         notes.append("negative discrimination: check the key and the wording")
@@ -80,9 +82,9 @@ def item_statistics(report: GradeReport) -> list[ItemStats]:
         percent = 100.0 * float(np.mean(item > 1 - 1e-9)) if n else 0.0
         r = _pearson(item, totals - item)
         d = float(item[upper].mean() - item[lower].mean()) if n >= 2 else None
+        shown = r if r is not None else d
         stats.append(ItemStats(qid, kq.bank, q.type, q.difficulty, " ".join(q.objectives), n,
-                               float(item.mean()) if n else 0.0, percent, r, d, _flag(percent, r if r is not None
-                                                                                        else d)))
+                               float(item.mean()) if n else 0.0, percent, r, d, _flag(percent, shown, n)))
     return stats
 
 
