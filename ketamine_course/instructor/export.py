@@ -189,7 +189,7 @@ def moodle_xml(collection: Collection) -> bytes:
         if item.category != category:
             category = item.category
             cat = ET.SubElement(root, "question", {"type": "category"})
-            ET.SubElement(ET.SubElement(cat, "category"), "text").text = f"$course$/top/Ketamine course/{category}"
+            ET.SubElement(ET.SubElement(cat, "category"), "text").text = f"$course$/top/ketamine-course/{category}"
         where = f"{item.category}/{q.id}"
         kind = {"single": "multichoice", "multiple": "multichoice", "numeric": "numerical", "matching": "matching"}
         element = ET.SubElement(root, "question", {"type": kind[q.type]})
@@ -257,7 +257,7 @@ def gift(collection: Collection) -> str:
         where = f"{item.category}/{q.id}"
         if item.category != category:
             category = item.category
-            lines += [f"$CATEGORY: $course$/top/Ketamine course/{category}", ""]
+            lines += [f"$CATEGORY: $course$/top/ketamine-course/{category}", ""]
         prompt = q.prompt + (f" (Unit: {q.answer.unit})" if isinstance(q, NumericQuestion) else "")
         head = f"::{gift_escape(q.id)}::[markdown]{gift_escape(prompt)} {{"
         general = f"####{gift_escape(explanation_with_sources(q))}"
