@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from ketamine_course.errors import CourseFileError
@@ -148,7 +149,7 @@ def _add_instructor_commands(sub: argparse._SubParsersAction) -> None:
         description="Read every submission file in SUBMISSIONS as data (nothing is executed), check it against the "
         "answer key, and write into --out (default ./ASSIGNMENT_ID-grades/): gradebook.csv (one row per student, one "
         "column per question, total, percent), item-analysis.csv (percent correct, item-rest correlation, upper-lower "
-        "27 %% index), item-analysis.html (a standalone plotly chart) and not-counted.csv. A corrupt, truncated, "
+        "27 % index), item-analysis.html (a standalone plotly chart) and not-counted.csv. A corrupt, truncated, "
         "foreign, tampered, late or duplicate file is listed with its reason; all others are graded, and the latest "
         "submission per student counts.\n\nExample:\n  ketamine-course grade --key week1-quiz.answer-key.json "
         "collected/ --deadline 2026-12-01T17:00:00Z",
@@ -181,6 +182,14 @@ def _add_instructor_commands(sub: argparse._SubParsersAction) -> None:
     )
     guide.add_argument("--check", action="store_true", help="do not write; exit 1 if the guide is out of date")
     guide.set_defaults(handler=commands.cmd_guide)
+    for name in ("validate", "list", "assign", "grade", "export", "guide"):
+        sub.choices[name].description = _wrap(sub.choices[name].description)
+
+
+def _wrap(description: str, width: int = 100) -> str:
+    """Wrap the prose paragraphs of a description; keep the example block (indented command lines) as written."""
+    paragraphs = description.split("\n\n")
+    return "\n\n".join(p if p.startswith("Example") else textwrap.fill(p, width) for p in paragraphs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

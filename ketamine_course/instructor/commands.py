@@ -59,7 +59,7 @@ def _criteria(args: argparse.Namespace, seed: str = "", shuffle: bool = False) -
 
 def cmd_list(args: argparse.Namespace) -> int:
     try:
-        pool = [e for e in entries(load_banks([Path(p) for p in args.bank] if args.bank else None))]
+        pool = entries(load_banks([Path(p) for p in args.bank] if args.bank else None))
         chosen = select(pool, _criteria(args))
     except SelectionError as exc:
         _err(str(exc))
