@@ -78,6 +78,7 @@ def test_files_handed_to_students_hold_no_answers(assignment, pool) -> None:
     data = json.loads((folder / "week-1.json").read_text(encoding="utf-8"))
     assert data["format"] == "ketamine-course-assignment" and len(data["questions"]) == 11
     assert (folder / "week-1.json").stat().st_mode & 0o044  # readable by students on a shared hub
+    assert not (assignment / "week-1.answer-key.json").stat().st_mode & 0o077  # the key: the instructor only
 
 
 def test_answer_guard_catches_a_leak(pool) -> None:

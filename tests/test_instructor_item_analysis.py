@@ -61,8 +61,11 @@ def test_constant_item_has_no_correlation(report) -> None:
 
 def test_chart_has_a_point_per_question(report) -> None:
     fig = item_analysis_figure(item_statistics(report), "Item analysis")
-    assert sum(len(trace.x) for trace in fig.data) == len(report.question_ids)
+    points = [t for t in fig.data if t.type == "scatter"]
+    assert sum(len(trace.x) for trace in points) == len(report.question_ids)
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    [table] = [t for t in fig.data if t.type == "table"]  # the text alternative: every question's figures
+    assert sorted(table.cells.values[0]) == sorted(report.question_ids)
 
 
 def test_small_helpers() -> None:
