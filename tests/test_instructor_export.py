@@ -243,3 +243,15 @@ def test_gift_read_by_pygiftparser(sample, tmp_path) -> None:
                 options = {o.id: o.text for o in q.options}
                 assert [(_gift_unescape(a), _gift_unescape(b)) for a, b in p["pairs"]] == [
                     (i.text, options[i.answer]) for i in q.items]
+
+
+def test_qti_export_writes_nothing_into_home(sample, tmp_path, monkeypatch) -> None:
+    """text2qti's command line creates ~/.text2qti.bespon; its Python API, as used here, must not."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    import text2qti.config
+
+    monkeypatch.setattr(text2qti.config.Config, "_config_path", home / ".text2qti.bespon")
+    qti_zip_bytes(sample)
+    assert list(home.iterdir()) == []
