@@ -1,4 +1,7 @@
-"""The ``ketamine-course`` command: course maintenance and (later sub-commands) the instructor's workflow.
+"""The ``ketamine-course`` command: course maintenance and the instructor's workflow.
+
+This module only declares the sub-commands and their help; the work is done in :mod:`ketamine_course.instructor`
+(validate, list, assign, grade, export, guide) and in the course modules (regenerate, check).
 
 Run ``ketamine-course --help`` for the list; each sub-command's ``--help`` explains it with an example.
 """
@@ -7,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from ketamine_course.errors import CourseFileError
@@ -68,7 +72,124 @@ def build_parser() -> argparse.ArgumentParser:
         "list every problem with file, row and column. Exit code 1 if anything is wrong.",
     )
     check.set_defaults(handler=_cmd_check)
+    _add_instructor_commands(sub)
     return parser
+
+
+RAW = argparse.RawDescriptionHelpFormatter
+DIFFICULTIES = ("easy", "medium", "hard")
+TYPES = ("single", "multiple", "numeric", "matching")
+
+
+def _selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bank", action="append", metavar="FILE",
+                        help="bank file to use (repeatable; default: every bank in quizzes/)")
+    parser.add_argument("--lesson", action="append", metavar="LESSON",
+                        help="lesson stem, number prefix or bank id, e.g. 03 or 03-pharmacokinetics (repeatable)")
+    parser.add_argument("--objective", action="append", metavar="ID", help="objective id (repeatable)")
+    parser.add_argument("--difficulty", action="append", choices=DIFFICULTIES, help="difficulty (repeatable)")
+    parser.add_argument("--type", action="append", choices=TYPES, help="question type (repeatable)")
+
+
+def _add_instructor_commands(sub: argparse._SubParsersAction) -> None:
+    from ketamine_course.instructor import commands
+
+    validate = sub.add_parser(
+        "validate", help="validate quiz banks: schema, ids, answers, objectives, references", formatter_class=RAW,
+        description="Load each bank and list EVERY problem with file, question id and field (YAML syntax, schema, "
+        "duplicate ids, answers not among the choices, unknown objectives or reference keys). Exit code 0 when all "
+        "banks are valid, 1 otherwise.\n\nExamples:\n  ketamine-course validate                 # every bank "
+        "in quizzes/\n  ketamine-course validate quizzes/03-pharmacokinetics.yaml my-bank.yaml",
+    )
+    validate.add_argument("banks", nargs="*", metavar="BANK", help="bank files (default: all in quizzes/)")
+    validate.add_argument("--strict", action="store_true", help="also fail when an objective is asked < 2 times")
+    validate.set_defaults(handler=commands.cmd_validate)
+
+    listing = sub.add_parser(
+        "list", help="list questions by lesson, objective, type and difficulty (table or --csv)", formatter_class=RAW,
+        description="Print the questions of the banks as a table sorted by lesson, objective, type and difficulty; "
+        "filters combine with AND, repeated values of one filter with OR.\n\nExamples:\n  ketamine-course list\n"
+        "  ketamine-course list --lesson 00 --difficulty medium --difficulty hard\n"
+        "  ketamine-course list --type numeric --csv > numeric.csv",
+    )
+    _selection_arguments(listing)
+    listing.add_argument("--csv", action="store_true", help="write CSV (full prompts) to standard output")
+    listing.set_defaults(handler=commands.cmd_list)
+
+    assign = sub.add_parser(
+        "assign", help="build an assignment: student notebook + assignment JSON, answer key apart",
+        formatter_class=RAW,
+        description="Choose questions (by id, or filtered by lesson / objective / difficulty / type, optionally "
+        "drawing --count at random) and shuffle them with a seed (default: the assignment id, so the same command "
+        "gives the same assignment). Writes into --out (default ./ASSIGNMENT_ID/): ASSIGNMENT_ID.ipynb, which runs "
+        "assessment_quiz(\"ASSIGNMENT_ID.json\") and contains no answers, and ASSIGNMENT_ID.json (questions without "
+        "answers). The answer key goes to --key (default: beside the folder, ASSIGNMENT_ID.answer-key.json); keep it "
+        "away from students. --practice writes a self-check notebook instead (feedback at once, nothing submitted)."
+        "\n\nExamples:\n  ketamine-course assign week1-quiz --title \"Week 1 quiz\" --lesson 00 --count 6 "
+        "--seed 2026 --deadline 2026-12-01T17:00:00Z\n  ketamine-course assign revision --question pcp-origin "
+        "--question us-schedule --practice",
+    )
+    assign.add_argument("assignment_id", metavar="ASSIGNMENT_ID", help="letters, digits, . _ - (used in file names)")
+    assign.add_argument("--title", help="title shown to students (default: the id)")
+    _selection_arguments(assign)
+    assign.add_argument("--question", action="append", metavar="ID", help="question id to include (repeatable)")
+    assign.add_argument("--count", type=int, metavar="N", help="draw N questions at random (seeded)")
+    assign.add_argument("--seed", help="seed for drawing and shuffling (default: the assignment id)")
+    assign.add_argument("--no-shuffle", action="store_true", help="keep bank order (choices are still shuffled)")
+    assign.add_argument("--deadline", metavar="ISO", help="ISO 8601 date-time with time zone; later submissions "
+                        "are not graded")
+    assign.add_argument("--out", metavar="DIR", help="student folder (default: ./ASSIGNMENT_ID)")
+    assign.add_argument("--key", metavar="FILE", help="answer key path (must be outside the student folder)")
+    assign.add_argument("--practice", action="store_true", help="self-check notebook instead of an assessment")
+    assign.set_defaults(handler=commands.cmd_assign)
+
+    grade = sub.add_parser(
+        "grade", help="grade a folder of submissions into a CSV gradebook and an item analysis",
+        formatter_class=RAW,
+        description="Read every submission file in SUBMISSIONS as data (nothing is executed), check it against the "
+        "answer key, and write into --out (default ./ASSIGNMENT_ID-grades/): gradebook.csv (one row per student, one "
+        "column per question, total, percent), item-analysis.csv (percent correct, item-rest correlation, upper-lower "
+        "27 % index), item-analysis.html (a standalone plotly chart) and not-counted.csv. A corrupt, truncated, "
+        "foreign, tampered, late or duplicate file is listed with its reason; all others are graded, and the latest "
+        "submission per student counts.\n\nExample:\n  ketamine-course grade --key week1-quiz.answer-key.json "
+        "collected/ --deadline 2026-12-01T17:00:00Z",
+    )
+    grade.add_argument("submissions", metavar="SUBMISSIONS", help="folder of submission .json files")
+    grade.add_argument("--key", required=True, metavar="FILE", help="the assignment's *.answer-key.json")
+    grade.add_argument("--deadline", metavar="ISO", help="override the key's deadline (ISO 8601 with time zone)")
+    grade.add_argument("--out", metavar="DIR", help="output folder (default: ./ASSIGNMENT_ID-grades)")
+    grade.set_defaults(handler=commands.cmd_grade)
+
+    export = sub.add_parser(
+        "export", help="export a bank or an assignment to Canvas (QTI), Moodle XML and GIFT", formatter_class=RAW,
+        description="Convert a bank (quizzes/*.yaml) or an assignment's answer key to: a Canvas QTI 1.2 zip (via "
+        "text2qti's Python API; matching questions are not supported by text2qti and are skipped with a warning "
+        "naming them), Moodle XML (all four types; grade fractions from Moodle's allowed list) and GIFT.\n\n"
+        "Examples:\n  ketamine-course export quizzes/00-start-here.yaml --out lms/\n"
+        "  ketamine-course export week1-quiz.answer-key.json --format moodle --format gift --out lms/",
+    )
+    export.add_argument("source", metavar="SOURCE", help="bank .yaml or *.answer-key.json")
+    export.add_argument("--format", action="append", choices=("qti", "moodle", "gift"),
+                        help="format to write (repeatable; default: all three)")
+    export.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
+    export.set_defaults(handler=commands.cmd_export, format=None)
+
+    guide = sub.add_parser(
+        "guide", help="regenerate the objectives → questions map in docs/instructor-guide.md", formatter_class=RAW,
+        description="Rewrite the generated section of docs/instructor-guide.md (time per lesson from the course map, "
+        "objectives → questions for every lesson from the banks). --check only compares; exit 1 when out of date."
+        "\n\nExample:\n  ketamine-course guide --check",
+    )
+    guide.add_argument("--check", action="store_true", help="do not write; exit 1 if the guide is out of date")
+    guide.set_defaults(handler=commands.cmd_guide)
+    for name in ("validate", "list", "assign", "grade", "export", "guide"):
+        sub.choices[name].description = _wrap(sub.choices[name].description)
+
+
+def _wrap(description: str, width: int = 100) -> str:
+    """Wrap the prose paragraphs of a description; keep the example block (indented command lines) as written."""
+    paragraphs = description.split("\n\n")
+    return "\n\n".join(p if p.startswith("Example") else textwrap.fill(p, width) for p in paragraphs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

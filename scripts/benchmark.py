@@ -4,7 +4,8 @@
     python3 course.py bench --suite    # also time the whole test command (about a minute)
 
 Targets from the issues: each lesson ≤ 5 s to execute (kernel start included), ≤ 1.5 MB; whole test command ≤ 60 s;
-a 10-question quiz renders and checks an answer in < 50 ms kernel-side.
+a 10-question quiz renders and checks an answer in < 50 ms kernel-side; grading 1,000 submissions of a
+30-question assignment ≤ 5 s (details: scripts/benchmark_grading.py).
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ def main() -> None:
     print(f"{'lesson':32} {'execute (s)':>12} {'size (KB)':>10}")
     for stem, seconds, size in lesson_times():
         print(f"{stem:32} {seconds:12.1f} {size / 1024:10.0f}")
+    from scripts.benchmark_grading import run as grading_run
+
+    grading = grading_run(1000, 30)
+    print(f"grading 1,000 submissions × 30 questions: {grading['grade']:.2f} s to read, check and grade; "
+          f"{grading['cli']:.2f} s for the whole grade command with all outputs (target ≤ 5 s)")
     if args.suite:
         print(f"whole test command: {suite_time():.0f} s")
 
