@@ -160,8 +160,9 @@ DATASETS: dict[str, DatasetSpec] = {
             "trials",
             "trials.csv",
             TrialResult,
-            "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, events or "
-            "mean changes and the reported effect; negative trials included. Derived values are flagged approximate.",
+            "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, "
+            "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
+            "approximate.",
             ("04-evidence-depression",),
         ),
     ]

@@ -58,7 +58,7 @@ def hand_fixed(y, v):
 
 def hand_dl(y, v):
     w = 1 / v
-    mu_f, _, q = hand_fixed(y, v)
+    _, _, q = hand_fixed(y, v)
     c = w.sum() - (w**2).sum() / w.sum()
     tau2 = max(0.0, (q - (len(y) - 1)) / c)
     ws = 1 / (v + tau2)

@@ -14,6 +14,7 @@ Input: the list returned by :func:`ketamine_course.evidence.analyses.forest_vari
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -22,7 +23,8 @@ from ketamine_course.charts.theme import OKABE_ITO
 from ketamine_course.evidence.meta_analysis import MODELS
 
 MODEL_ORDER = ("fixed", "dl", "pm")
-MODEL_SHORT = {"fixed": "Fixed effect", "dl": "Random effects (DerSimonian–Laird)", "pm": "Random effects (Paule–Mandel)"}
+MODEL_SHORT = {"fixed": "Fixed effect", "dl": "Random effects (DerSimonian–Laird)",
+               "pm": "Random effects (Paule–Mandel)"}
 MODEL_COLOURS = {"fixed": OKABE_ITO["vermillion"], "dl": OKABE_ITO["blue"], "pm": OKABE_ITO["bluish_green"]}
 DEFAULT_MODEL = "dl"
 STUDY_COLOUR = OKABE_ITO["black"]
@@ -85,9 +87,9 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
         ticktext = [f"{i + 1} · {lab}" for i, lab in enumerate(st["labels"])]
         tickvals: list[float] = list(ys)
         if item.pooled:
-            for j, model in enumerate(MODEL_ORDER):
+            for model in MODEL_ORDER:
                 res = entry["models"][model]["all"]
-                y = k + 0.5 + j  # one row per model below the studies
+                y = k + 0.5  # the chosen model's diamond, below the studies
                 shown = 1.0 if model == DEFAULT_MODEL else 0.0
                 # CI segment, prediction interval segment, diamond
                 fig.add_trace(go.Scatter(x=[res["ci_low"], res["ci_high"]], y=[y, y], mode="lines",
@@ -112,27 +114,31 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
                                          name=MODEL_SHORT[model], showlegend=False, visible=vis))
                 owner.append(a)
                 pooled_traces.append((len(fig.data) - 1, a, model, "diamond"))
-            tickvals += [k + 0.5 + j for j in range(3)]
-            ticktext += [f"Pooled: {MODEL_SHORT[m].replace('Random effects', 'random')}" for m in MODEL_ORDER]
+            tickvals += [k + 0.5]
+            ticktext += ["<b>Pooled estimate</b>"]
         null = 1.0 if entry["log_axis"] else 0.0
         bottom = tickvals[-1] + 0.8
         note = ("<b>Pooled.</b> " if item.pooled else "<b>Not pooled.</b> ") + item.why
         layouts.append({
             "title.text": f"{title}: {item.label}",
+            "title.y": 0.985,
+            "title.yanchor": "top",
+            "title.font.size": 15,
             "xaxis.title.text": item.axis_title,
             "xaxis.type": "log" if entry["log_axis"] else "linear",
-            "xaxis.autorange": True,
+            "xaxis.range": _x_range(entry),
+            "xaxis.autorange": False,
             "yaxis.tickvals": tickvals,
             "yaxis.ticktext": ticktext,
             "yaxis.range": [bottom, -0.8],
             "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": null, "x1": null, "y0": 0, "y1": 1,
                         "line": {"color": "#555555", "width": 1, "dash": "dash"}}],
             "annotations": [
-                {"text": f"← {item.favours_left}", "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.16,
+                {"text": f"← {item.favours_left}", "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.22,
                  "xanchor": "left", "showarrow": False, "font": {"size": 12}},
-                {"text": f"{item.favours_right} →", "xref": "paper", "yref": "paper", "x": 1.0, "y": -0.16,
+                {"text": f"{item.favours_right} →", "xref": "paper", "yref": "paper", "x": 1.0, "y": -0.22,
                  "xanchor": "right", "showarrow": False, "font": {"size": 12}},
-                {"text": _wrap(note, 150), "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.24,
+                {"text": _wrap(note, 150), "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.30,
                  "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False, "font": {"size": 12}},
             ],
         })
@@ -155,24 +161,41 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
     steps = [_slider_step(j, variants, fig, pooled_traces, study_traces) for j in range(-1, max_k)]
 
     fig.update_layout(
-        height=560,
+        height=640,
         showlegend=False,
         hovermode="closest",
-        margin={"l": 290, "r": 40, "t": 150, "b": 190},
+        margin={"l": 250, "r": 40, "t": 175, "b": 175},
         xaxis={"zeroline": False},
+        title={"x": 0.0, "xanchor": "left"},
         yaxis={"autorange": False},
         updatemenus=[
-            {"type": "dropdown", "buttons": analysis_buttons, "active": initial, "x": 0.0, "y": 1.30,
+            {"type": "dropdown", "buttons": analysis_buttons, "active": initial, "x": 0.0, "y": 1.40,
              "xanchor": "left", "yanchor": "top", "showactive": True, "font": {"size": 12}},
             {"type": "dropdown", "buttons": model_buttons, "active": MODEL_ORDER.index(DEFAULT_MODEL), "x": 0.0,
-             "y": 1.18, "xanchor": "left", "yanchor": "top", "showactive": True, "font": {"size": 12}},
+             "y": 1.27, "xanchor": "left", "yanchor": "top", "showactive": True, "font": {"size": 12}},
         ],
-        sliders=[{"active": 0, "steps": steps, "x": 0.45, "y": 1.22, "len": 0.55, "xanchor": "left",
+        sliders=[{"active": 0, "steps": steps, "x": 0.42, "y": 1.30, "len": 0.58, "xanchor": "left",
                   "yanchor": "top", "currentvalue": {"prefix": "Leave one out: ", "font": {"size": 12}},
                   "pad": {"t": 0, "b": 0}, "font": {"size": 11}}],
     )
     fig.update_layout(**_dotted(layouts[initial]))
     return fig
+
+
+def _x_range(entry: dict[str, Any]) -> list[float]:
+    """An x range that shows every CI and prediction interval of the analysis (any model, any left-out study), with
+    5 % padding; in log10 units for ratio measures (plotly's convention for log axes)."""
+    values = list(entry["studies"]["ci_low"]) + list(entry["studies"]["ci_high"])
+    for results in entry["models"].values():
+        for res in [results["all"], *results["leave_out"]]:
+            values += [v for v in (res["ci_low"], res["ci_high"], res["pi_low"], res["pi_high"]) if v is not None]
+    if entry["log_axis"]:
+        values = [math.log10(v) for v in values] + [0.0]
+    else:
+        values += [0.0]
+    low, high = min(values), max(values)
+    pad = 0.05 * (high - low)
+    return [low - pad, high + pad]
 
 
 def _dotted(layout: dict[str, Any]) -> dict[str, Any]:

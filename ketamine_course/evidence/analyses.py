@@ -89,7 +89,7 @@ ANALYSES: tuple[Analysis, ...] = (
          ("DALY2018_P1_84mg", "Daly, 84 mg")),
         "smd", "smd", "Standardised mean difference, Hedges' g (negative = more improvement)", "favours esketamine",
         "favours placebo", False,
-        "Not pooled: the three doses come from one small trial and share one placebo group (n = 33), so they are "
+        "The three doses come from one small trial and share one placebo group (n = 33), so they are "
         "not independent studies. Shown to compare doses; SDs were derived from SEs (approximate).",
     ),
     Analysis(
@@ -99,7 +99,7 @@ ANALYSES: tuple[Analysis, ...] = (
          ("SUSTAIN1_stable_responders", "SUSTAIN-1, stable responders")),
         "binary", "log_rr", "Risk ratio for relapse (log scale)", "favours continuing esketamine",
         "favours switching to placebo", False,
-        "Not pooled: two strata of one randomised-withdrawal trial that enrolled only people who had already done "
+        "Two strata of one randomised-withdrawal trial that enrolled only people who had already done "
         "well on esketamine; relapse is a different question from acute response. Risk ratios ignore time to "
         "relapse (the trial reported hazard ratios).",
     ),
@@ -108,9 +108,9 @@ ANALYSES: tuple[Analysis, ...] = (
         (("ELEKT_D", "ELEKT-D: response (QIDS-SR16)"), ("KETECT", "KetECT: remission (MADRS)")),
         "ci", "rd", "Risk difference, ketamine minus ECT (percentage points)", "favours ECT", "favours ketamine",
         False,
-        "Not pooled: different outcomes (self-rated response vs clinician-rated remission), populations (mostly "
-        "outpatients without psychosis vs inpatients including psychotic depression) and schedules (twice vs "
-        "three times weekly ketamine). They point in opposite directions; a pooled number would hide why.",
+        "Different outcomes (self-rated response vs clinician-rated remission), populations (non-psychotic "
+        "TRD vs inpatients including psychotic depression) and schedules (twice vs three times weekly ketamine). "
+        "They point in opposite directions; a pooled number would hide why.",
     ),
     Analysis(
         "esketamine_vs_quetiapine", "Active comparator · esketamine vs quetiapine XR (ESCAPE-TRD), remission week 8",
