@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ketamine_course.errors import DataValidationError, Problem, display_path
 from ketamine_course.paths import data_dir
@@ -65,6 +65,72 @@ class Milestone(SourcedRow):
     detail: str = Field(min_length=1, max_length=300, description="One sentence shown on hover and in the table.")
 
 
+class TrialResult(SourcedRow):
+    """One comparison and outcome of a randomised trial (lessons 4 and 5): arm sizes, events or mean changes, and the
+    effect as the source reported it. Values derived by the course authors are flagged ``approximate`` and the
+    working is in ``notes``; empty cells mean the number was not read in the source."""
+
+    trial_id: str = Field(pattern=r"^[A-Za-z0-9_.]+$", description="Trial and comparison (arm or stratum) id.")
+    study: str = Field(min_length=1, description="Trial as cited (first author, year, acronym).")
+    year: int = Field(ge=1990, le=2100, description="Year of publication seen.", json_schema_extra=unit("year"))
+    indication: Literal["trd", "mdd", "mdd_suicidal_ideation", "bipolar_depression", "suicidal_ideation", "anxiety",
+                        "ptsd", "substance_use", "status_epilepticus", "pain"] = Field(
+        description="Condition studied (trd = treatment-resistant depression).")
+    design: Literal["parallel", "crossover", "randomized_withdrawal"] = Field(description="Trial design.")
+    drug: Literal["racemic_ketamine", "esketamine", "arketamine"] = Field(description="Which ketamine.")
+    route: Literal["iv", "intranasal", "im", "oral", "sc", "sublingual"] = Field(description="Route.")
+    dose: str | None = Field(None, description="Dose as stated in the source (text).")
+    schedule: str = Field(min_length=1, description="How often and how long, as stated in the source.")
+    comparator: str = Field(min_length=1, description="Control condition as stated.")
+    comparator_type: Literal["inert_placebo", "active_placebo", "active_treatment"] = Field(
+        description="inert placebo (saline, placebo spray), active placebo (midazolam) or active treatment.")
+    outcome: str = Field(min_length=1, description="Outcome and scale.")
+    outcome_type: Literal["binary", "continuous"] = Field(description="binary (events/n) or continuous.")
+    lower_is_better: bool = Field(description="true for symptom change scores and relapse; false for response.")
+    timepoint: str = Field(min_length=1, description="When the outcome was measured.")
+    n_drug: int | None = Field(None, ge=1, description="Participants in the ketamine/esketamine arm.",
+                               json_schema_extra=unit("participants"))
+    n_comparator: int | None = Field(None, ge=1, description="Participants in the comparator arm.",
+                                     json_schema_extra=unit("participants"))
+    events_drug: int | None = Field(None, ge=0, description="Participants with the event, drug arm.",
+                                    json_schema_extra=unit("participants"))
+    events_comparator: int | None = Field(None, ge=0, description="Participants with the event, comparator arm.",
+                                          json_schema_extra=unit("participants"))
+    pct_drug: float | None = Field(None, ge=0, le=100, description="Percentage with the event as printed, drug arm.",
+                                   json_schema_extra=unit("%"))
+    pct_comparator: float | None = Field(None, ge=0, le=100, description="Percentage as printed, comparator arm.",
+                                         json_schema_extra=unit("%"))
+    mean_change_drug: float | None = Field(None, description="Mean change from baseline, drug arm.",
+                                           json_schema_extra=unit("scale points"))
+    sd_drug: float | None = Field(None, gt=0, description="SD of the change, drug arm.",
+                                  json_schema_extra=unit("scale points"))
+    mean_change_comparator: float | None = Field(None, description="Mean change, comparator arm.",
+                                                 json_schema_extra=unit("scale points"))
+    sd_comparator: float | None = Field(None, gt=0, description="SD of the change, comparator arm.",
+                                        json_schema_extra=unit("scale points"))
+    effect_measure: str | None = Field(None, description="What ``effect`` is (measure, scale, direction).")
+    effect: float | None = Field(None, description="Effect as reported (or derived: see approximate / notes).")
+    ci_low: float | None = Field(None, description="Lower 95 % confidence limit of ``effect``.")
+    ci_high: float | None = Field(None, description="Upper 95 % confidence limit of ``effect``.")
+    result: Literal["positive", "negative"] = Field(
+        description="Did the trial meet its primary objective (as its authors or the cited sources state)?")
+    notes: str = Field(min_length=1, description="What was read where, and the working for any derived value.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TrialResult:
+        for events, n, arm in ((self.events_drug, self.n_drug, "drug"),
+                               (self.events_comparator, self.n_comparator, "comparator")):
+            if events is not None and n is not None and events > n:
+                raise ValueError(f"events_{arm} ({events}) is greater than n_{arm} ({n})")
+        if self.effect is not None and self.ci_low is not None and self.ci_high is not None:
+            if not self.ci_low < self.effect < self.ci_high:
+                raise ValueError(f"expected ci_low < effect < ci_high, got {self.ci_low}, {self.effect}, "
+                                 f"{self.ci_high}")
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError("give both ci_low and ci_high, or neither")
+        return self
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A data set: its name, CSV file, row model and what it is for."""
@@ -89,6 +155,15 @@ DATASETS: dict[str, DatasetSpec] = {
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
             ("00-start-here", "01-what-is-ketamine"),
+        ),
+        DatasetSpec(
+            "trials",
+            "trials.csv",
+            TrialResult,
+            "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, "
+            "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
+            "approximate.",
+            ("04-evidence-depression",),
         ),
     ]
 }

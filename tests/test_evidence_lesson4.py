@@ -1,0 +1,96 @@
+"""The trial data set, the named analyses and the forest plot builder (lesson 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketamine_course.charts.forest import MODEL_ORDER, forest_figure
+from ketamine_course.datasets import load_dataset
+from ketamine_course.evidence.analyses import ANALYSES, effect_sizes, forest_variants, pooled_table, studies_table
+from ketamine_course.evidence.meta_analysis import leave_one_out, pool
+
+
+@pytest.fixture(scope="module")
+def trials():
+    return load_dataset("trials")
+
+
+@pytest.fixture(scope="module")
+def variants(trials):
+    return forest_variants(trials)
+
+
+def test_trial_rows_are_unique_and_negative_trials_are_kept(trials) -> None:
+    assert not trials.duplicated(["trial_id", "outcome_type"]).any()
+    negative = set(trials.loc[trials["result"] == "negative", "trial_id"])
+    assert {"TRANSFORM1_56mg", "TRANSFORM1_84mg", "TRANSFORM3", "TAKAHASHI2021_28mg", "KETECT"} <= negative
+
+
+def test_derived_values_are_flagged_and_explained(trials) -> None:
+    derived = trials[trials["trial_id"].isin(["KETECT", "ELEKT_D", "ESCAPE_TRD", "SUSTAIN1_stable_remitters"])]
+    assert derived["approximate"].all()
+    assert derived["notes"].str.contains("by us").all()
+
+
+def test_events_never_exceed_arm_size(trials) -> None:
+    both = trials.dropna(subset=["events_drug", "n_drug"])
+    assert (both["events_drug"] <= both["n_drug"]).all()
+
+
+def test_every_analysis_computes(trials) -> None:
+    for item in ANALYSES:
+        eff = effect_sizes(item, trials)
+        assert eff.k == len(item.rows)
+
+
+def test_pooled_esketamine_response_matches_direct_pooling(trials, variants) -> None:
+    item = ANALYSES[0]
+    eff = effect_sizes(item, trials)
+    entry = variants[0]
+    for model in MODEL_ORDER:
+        assert entry["models"][model]["all"]["estimate"] == pytest.approx(pool(eff, model).estimate)
+    loo = leave_one_out(eff, "dl")
+    assert entry["models"]["dl"]["leave_out"][1]["estimate"] == pytest.approx(loo[1][1].estimate)
+    # the three trials are homogeneous: every model gives the same answer
+    estimates = {round(entry["models"][m]["all"]["estimate"], 9) for m in MODEL_ORDER}
+    assert len(estimates) == 1 and entry["models"]["dl"]["all"]["tau2"] == 0.0
+
+
+def test_not_poolable_analyses_have_no_pooled_results(variants) -> None:
+    for entry in variants:
+        assert bool(entry["models"]) == entry["analysis"].pooled
+    ect = next(e for e in variants if e["analysis"].id == "ketamine_vs_ect")
+    assert not ect["analysis"].pooled and "outcomes" in ect["analysis"].why
+
+
+def test_forest_figure_controls(variants) -> None:
+    fig = forest_figure(variants)
+    analysis_menu, model_menu = fig.layout.updatemenus
+    assert len(analysis_menu.buttons) == len(ANALYSES)
+    assert model_menu.buttons[0].label.startswith("Fixed")
+    steps = fig.layout.sliders[0].steps
+    assert len(steps) == 1 + max(len(a.rows) for a in ANALYSES)
+    # the analysis menu shows only that analysis's traces
+    visible = analysis_menu.buttons[5].args[0]["visible"]
+    assert 0 < sum(visible) < len(fig.data)
+    # the model menu restyles opacity only: exactly one model's pooled traces are opaque
+    opacity = model_menu.buttons[1].args[0]["opacity"]
+    assert set(opacity) == {0.0, 1.0} and opacity.count(1.0) * 3 == len(opacity)
+
+
+def test_leave_one_out_step_moves_the_diamond(variants) -> None:
+    fig = forest_figure(variants)
+    step = fig.layout.sliders[0].steps[2]  # without study 2
+    data, indices = step.args
+    diamonds = [i for i, t in enumerate(indices) if fig.data[t].mode == "markers+text"]
+    first = diamonds[1]  # analysis 0, DerSimonian-Laird
+    expected = variants[0]["models"]["dl"]["leave_out"][1]["estimate"]
+    assert data["x"][first] == [pytest.approx(expected)]
+
+
+def test_text_alternatives(variants, trials) -> None:
+    studies = studies_table(variants, trials)
+    assert len(studies) == sum(len(a.rows) for a in ANALYSES)
+    pooled = pooled_table(variants)
+    assert {"Prediction interval", "I² (%)", "τ²"} <= set(pooled.columns)
+    assert (pooled["Prediction interval"] == "needs k ≥ 3").any()
