@@ -131,6 +131,64 @@ class TrialResult(SourcedRow):
         return self
 
 
+Compound = Literal[
+    "racemic_ketamine", "esketamine", "arketamine", "norketamine", "s_norketamine", "r_norketamine",
+    "dehydronorketamine", "hnk_2r6r",
+]
+
+
+class ReceptorAffinity(SourcedRow):
+    """One published affinity (Ki) or inhibitory potency (IC50) of ketamine or a metabolite at one target (lesson 2).
+
+    A study that saw *no* effect up to its highest concentration gives a censored value: ``value_uM`` stays empty
+    and ``no_effect_up_to_uM`` holds that highest concentration ("> 10 µM"), so it is never plotted as a number.
+    """
+
+    target: str = Field(min_length=1, description="Receptor, channel or transporter (and site or state).")
+    target_group: Literal["nmda", "dopamine", "serotonin", "monoamine_transporter", "nicotinic"] = Field(
+        description="Family of the target (one row of the chart per target)."
+    )
+    compound: Compound = Field(description="Racemic ketamine, an enantiomer or a metabolite.")
+    measure: Literal["Ki", "IC50"] = Field(description="Ki from binding, or IC50 from a functional assay.")
+    value_uM: float | None = Field(
+        None, gt=0, description="The measured value; empty when censored.", json_schema_extra=unit("µM")
+    )
+    no_effect_up_to_uM: float | None = Field(
+        None, gt=0, description="Censored: no binding or effect seen up to this concentration.",
+        json_schema_extra=unit("µM"),
+    )
+    system: str = Field(min_length=1, description="Tissue or cells, radioligand or assay, as stated by the source.")
+    disputed: bool = Field(description="true if independent studies failed to reproduce the finding.")
+
+    @model_validator(mode="after")
+    def _one_value(self) -> ReceptorAffinity:
+        if (self.value_uM is None) == (self.no_effect_up_to_uM is None):
+            raise ValueError("give exactly one of value_uM (a measured value) or no_effect_up_to_uM (censored)")
+        return self
+
+
+class ConcentrationRange(SourcedRow):
+    """A plasma (or serum) ketamine concentration range reported for an effect or use (lesson 2)."""
+
+    effect: Literal["analgesia", "antidepressant", "dissociation", "psychotomimetic", "psychedelic",
+                    "anaesthesia"] = Field(description="Effect or use the concentrations go with.")
+    label: str = Field(min_length=1, max_length=60, description="Short label shown on the chart.")
+    regimen: str = Field(min_length=1, description="Dose, route and timing as given by the source.")
+    analyte: str = Field(min_length=1, description="What was measured (racemic ketamine in plasma, ...).")
+    low_ng_per_ml: float = Field(gt=0, description="Lower end (or the single value).", json_schema_extra=unit("ng/mL"))
+    high_ng_per_ml: float = Field(gt=0, description="Upper end (= low for a single value).",
+                                  json_schema_extra=unit("ng/mL"))
+    low_uM: float = Field(gt=0, description="Lower end in µM (as printed, or converted with 237.7 g/mol).",
+                          json_schema_extra=unit("µM"))
+    high_uM: float = Field(gt=0, description="Upper end in µM.", json_schema_extra=unit("µM"))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConcentrationRange:
+        if self.high_ng_per_ml < self.low_ng_per_ml or self.high_uM < self.low_uM:
+            raise ValueError("high value is below low value")
+        return self
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A data set: its name, CSV file, row model and what it is for."""
@@ -164,6 +222,22 @@ DATASETS: dict[str, DatasetSpec] = {
             "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
             "approximate.",
             ("04-evidence-depression",),
+        ),
+        DatasetSpec(
+            "receptor_affinities",
+            "receptor_affinities.csv",
+            ReceptorAffinity,
+            "Published affinities (Ki) and inhibitory potencies (IC50) of ketamine, its enantiomers and metabolites at "
+            "NMDA receptors and other targets, including censored 'no effect up to' results and disputed findings.",
+            ("02-pharmacodynamics",),
+        ),
+        DatasetSpec(
+            "concentration_ranges",
+            "concentration_ranges.csv",
+            ConcentrationRange,
+            "Plasma ketamine concentrations reported for analgesia, antidepressant dosing, dissociation and "
+            "anaesthesia, shaded on the occupancy chart.",
+            ("02-pharmacodynamics",),
         ),
     ]
 }
