@@ -104,7 +104,7 @@ def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figu
     fig.update_layout(
         title={"text": "US Controlled Substances Act: five schedules, ordered by abuse potential (21 U.S.C. 812(b))"},
         height=460,
-        yaxis={"title": {"text": "Abuse potential (order in the statute, not a measurement)"}, "tickvals": [1, 5],
+        yaxis={"title": {"text": "Abuse potential (statutory order)"}, "tickvals": [1, 5],
                "ticktext": ["lowest", "highest"], "range": [0, 5.4]},
         xaxis={"title": {"text": "Schedule (ketamine and esketamine: III, highlighted)"}},
     )

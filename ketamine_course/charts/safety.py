@@ -62,10 +62,11 @@ def adverse_effects_figure(frame: pd.DataFrame, references: ReferenceList | None
         height=720,
         xaxis={"title": {"text": "Patients with the reaction (%)"}, "range": [-1, 45]},
         yaxis={"title": {"text": ""}, "categoryorder": "array", "categoryarray": by_drug},
-        legend={"orientation": "h", "y": 1.06, "x": 0.35},
-        margin={"l": 170, "t": 110},
+        legend={"orientation": "h", "y": -0.08, "x": 0},
+        margin={"l": 170, "t": 120},
         updatemenus=[{
-            "type": "buttons", "direction": "right", "x": 0, "y": 1.12, "xanchor": "left", "showactive": True,
+            "type": "buttons", "direction": "right", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+            "pad": {"b": 8}, "showactive": True,
             "buttons": [
                 {"label": "Sort by rate on esketamine", "method": "relayout",
                  "args": [{"yaxis.categoryarray": by_drug}]},
