@@ -59,10 +59,12 @@ def adverse_effects_figure(frame: pd.DataFrame, references: ReferenceList | None
         ))
     fig.update_layout(
         title={"text": "Adverse reactions in 4-week trials of esketamine nasal spray (treatment-resistant depression)"},
-        height=720,
+        height=860,
         xaxis={"title": {"text": "Patients with the reaction (%)"}, "range": [-1, 45]},
-        yaxis={"title": {"text": ""}, "categoryorder": "array", "categoryarray": by_drug},
-        legend={"orientation": "h", "y": -0.08, "x": 0},
+        # dtick=1: label every row (plotly otherwise skips every other category label when rows are dense)
+        yaxis={"title": {"text": ""}, "categoryorder": "array", "categoryarray": by_drug, "dtick": 1,
+               "tickfont": {"size": 12}},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1.0, "xanchor": "right"},
         margin={"l": 170, "t": 120},
         updatemenus=[{
             "type": "buttons", "direction": "right", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
