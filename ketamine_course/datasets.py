@@ -189,6 +189,76 @@ class ConcentrationRange(SourcedRow):
         return self
 
 
+class AdverseEffect(SourcedRow):
+    """How often an adverse effect occurred on a drug (and on placebo, when there was one), from a drug label
+    (lesson 6). Percentages are copied as the label rounds them; ``n_*`` are arm sizes, not event counts."""
+
+    product: Literal["Spravato (esketamine) nasal spray", "Ketalar (ketamine) injection"] = Field(
+        description="The labelled product the numbers come from."
+    )
+    category: Literal["adverse_reaction", "blood_pressure", "emergence_reaction"] = Field(
+        description="Which label table or statement: adverse-reaction table, blood-pressure table, or emergence note."
+    )
+    population: str = Field(min_length=1, description="Who was studied and what was compared.")
+    adverse_effect: str = Field(min_length=1, description="The adverse effect or threshold, as the label names it.")
+    drug_pct: float = Field(ge=0, le=100, description="Share of patients on the drug with the effect.",
+                            json_schema_extra=unit("%"))
+    placebo_pct: float | None = Field(None, ge=0, le=100, description="Share on placebo (blank: none or not given).",
+                                      json_schema_extra=unit("%"))
+    n_drug: int | None = Field(None, ge=1, description="Patients in the drug arm.", json_schema_extra=unit("patients"))
+    n_placebo: int | None = Field(None, ge=1, description="Patients in the placebo arm.",
+                                  json_schema_extra=unit("patients"))
+
+
+class BenefitRiskOutcome(SourcedRow):
+    """A benefit or harm with its rate on drug and on placebo in one trial, for the NNT/NNH illustration (lesson 7)."""
+
+    outcome: str = Field(min_length=1, description="The outcome as the source names it.")
+    kind: Literal["benefit", "harm"] = Field(description="Whether more of it is good (benefit) or bad (harm).")
+    drug_pct: float = Field(ge=0, le=100, description="Share of patients on the drug.", json_schema_extra=unit("%"))
+    placebo_pct: float = Field(ge=0, le=100, description="Share on placebo.", json_schema_extra=unit("%"))
+    trial: str = Field(min_length=1, description="Trial and comparison.")
+    timepoint: str = Field(min_length=1, description="When the outcome was measured.")
+
+
+Schedule = Literal["I", "II", "III", "IV", "V"]
+
+
+class CsaSchedule(SourcedRow):
+    """The findings the US Controlled Substances Act requires for each schedule, 21 U.S.C. 812(b) (lesson 7)."""
+
+    schedule: Schedule = Field(description="CSA schedule.")
+    abuse_potential_rank: int = Field(ge=1, le=5, description="Order of abuse potential in the statute (5 = highest); "
+                                      "an ordinal rank, not a measurement.", json_schema_extra=unit("rank"))
+    abuse_potential: str = Field(min_length=1, description="Finding (A): potential for abuse.")
+    accepted_medical_use: str = Field(min_length=1, description="Finding (B): currently accepted medical use.")
+    dependence: str = Field(min_length=1, description="Finding (C): safety or dependence.")
+
+
+class ScheduleExample(SourcedRow):
+    """A substance and its US schedule, with the basis for that placement (lesson 7)."""
+
+    substance: str = Field(min_length=1, description="Substance or preparation.")
+    schedule: Schedule = Field(description="CSA schedule.")
+    basis: str = Field(min_length=1, description="Why we can say so: the rule, listing or record.")
+
+
+class ControlStatus(SourcedRow):
+    """How ketamine or esketamine is controlled or approved in a jurisdiction, with the date of the newest source
+    (lesson 7). Status can change: ``as_of`` says how fresh the statement is."""
+
+    jurisdiction: str = Field(min_length=1, description="Country, region or international body.")
+    kind: Literal["national_control", "international_control", "essential_medicine", "approval"] = Field(
+        description="Kind of status."
+    )
+    status: str = Field(min_length=1, description="Schedule, class, listing or approval.")
+    since_year: int | None = Field(None, ge=1900, le=2100, description="Year the status began (blank: not verified).",
+                                   json_schema_extra=unit("year"))
+    as_of: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                       description="Date of the newest source read that states this status (YYYY[-MM[-DD]]).")
+    notes: str = Field(min_length=1, description="Details and caveats.")
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A data set: its name, CSV file, row model and what it is for."""
@@ -212,7 +282,43 @@ DATASETS: dict[str, DatasetSpec] = {
             "milestones.csv",
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
-            ("00-start-here", "01-what-is-ketamine"),
+            ("00-start-here", "01-what-is-ketamine", "07-regulation"),
+        ),
+        DatasetSpec(
+            "adverse_effects",
+            "adverse_effects.csv",
+            AdverseEffect,
+            "Adverse effects and blood-pressure rises on esketamine vs placebo (Spravato label tables) and emergence "
+            "reactions on ketamine (Ketalar label).",
+            ("06-safety-misuse-harm",),
+        ),
+        DatasetSpec(
+            "benefit_risk",
+            "benefit_risk.csv",
+            BenefitRiskOutcome,
+            "Benefit and harm rates on esketamine vs placebo in one trial, for the NNT/NNH illustration.",
+            ("07-regulation",),
+        ),
+        DatasetSpec(
+            "csa_schedules",
+            "csa_schedules.csv",
+            CsaSchedule,
+            "The findings 21 U.S.C. 812(b) requires for each schedule of the Controlled Substances Act.",
+            ("07-regulation",),
+        ),
+        DatasetSpec(
+            "schedule_examples",
+            "schedule_examples.csv",
+            ScheduleExample,
+            "Example substances and their US schedule, each with the basis for its placement.",
+            ("07-regulation",),
+        ),
+        DatasetSpec(
+            "control_status",
+            "control_status.csv",
+            ControlStatus,
+            "How ketamine and esketamine are controlled, listed or approved around the world, with an 'as of' date.",
+            ("07-regulation",),
         ),
         DatasetSpec(
             "trials",

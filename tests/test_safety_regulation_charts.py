@@ -1,0 +1,67 @@
+"""Lesson 6/7 chart builders and the numbers the lessons quote (computed from the data, checked by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketamine_course.charts.regulation import (
+    benefit_risk_figure,
+    benefit_risk_table,
+    control_status_figure,
+    number_needed,
+    schedules_figure,
+)
+from ketamine_course.charts.safety import adverse_effects_figure, adverse_effects_table, blood_pressure_figure
+from ketamine_course.datasets import load_dataset
+
+
+def test_number_needed_by_hand() -> None:
+    assert number_needed(48.2, 30.3) == pytest.approx(100 / 17.9)  # remission: 5.6 -> NNT 6
+    assert number_needed(7.0, 0.9) == pytest.approx(100 / 6.1)  # stopping for an AE: 16.4 -> NNH 17
+    with pytest.raises(ValueError, match="infinite"):
+        number_needed(10, 10)
+
+
+def test_benefit_risk_table_matches_the_published_nnt_and_nnh() -> None:
+    table = benefit_risk_table(load_dataset("benefit_risk")).set_index("Outcome")
+    rounded = table["NNT or NNH (rounded up)"]
+    # Citrome et al. 2020 report NNT 8 (response), 6 (remission) and NNH 17 (discontinuation for an AE).
+    assert rounded["MADRS response (≥50% improvement)"] == 8
+    assert rounded["MADRS remission (score ≤12)"] == 6
+    assert rounded["Stopped treatment because of an adverse event"] == 17
+
+
+def test_benefit_risk_buttons_switch_every_trace() -> None:
+    fig = benefit_risk_figure(load_dataset("benefit_risk"))
+    per_100, needed = (b.args[0]["x"] for b in fig.layout.updatemenus[0].buttons)
+    assert len(per_100) == len(needed) == len(fig.data) == 2
+    assert [len(x) for x in per_100] == [len(t.x) for t in fig.data]
+    assert max(max(x) for x in needed) == 17
+
+
+def test_adverse_effects_figure_has_every_reaction_and_two_sort_orders() -> None:
+    frame = load_dataset("adverse_effects")
+    fig = adverse_effects_figure(frame)
+    reactions = frame[frame["category"] == "adverse_reaction"]
+    assert len(fig.data[2].x) == len(reactions) == 28
+    by_drug, by_difference = (b.args[0]["yaxis.categoryarray"] for b in fig.layout.updatemenus[0].buttons)
+    assert by_drug[-1] == "Dissociation" and sorted(by_drug) == sorted(by_difference)
+    table = adverse_effects_table(frame)
+    assert table.iloc[0]["Effect"] == "Dissociation" and table.iloc[0]["Difference (points)"] == "+32.0"
+
+
+def test_blood_pressure_buttons_show_one_age_group_at_a_time() -> None:
+    fig = blood_pressure_figure(load_dataset("adverse_effects"))
+    assert len(fig.data) == 4
+    for button in fig.layout.updatemenus[0].buttons:
+        assert sum(button.args[0]["visible"]) == 2
+
+
+def test_schedules_and_control_status_figures() -> None:
+    fig = schedules_figure(load_dataset("csa_schedules"), load_dataset("schedule_examples"))
+    assert list(fig.data[0].x) == [f"Schedule {s}" for s in ("I", "II", "III", "IV", "V")]
+    assert "Ketamine" in fig.data[0].text[2]
+    status = load_dataset("control_status")
+    fig = control_status_figure(status)
+    plotted = sum(len(trace.x) for trace in fig.data)
+    assert plotted == status["since_year"].notna().sum() < len(status)
