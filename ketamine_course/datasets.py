@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ketamine_course.errors import DataValidationError, Problem, display_path
 from ketamine_course.paths import data_dir
@@ -65,6 +65,62 @@ class Milestone(SourcedRow):
     detail: str = Field(min_length=1, max_length=300, description="One sentence shown on hover and in the table.")
 
 
+class ConcentrationRange(SourcedRow):
+    """A plasma (or serum) ketamine concentration range reported for an effect or use (lesson 2)."""
+
+    effect: Literal["analgesia", "antidepressant", "dissociation", "psychotomimetic", "psychedelic",
+                    "anaesthesia"] = Field(description="Effect or use the concentrations go with.")
+    label: str = Field(min_length=1, max_length=60, description="Short label shown on the chart.")
+    regimen: str = Field(min_length=1, description="Dose, route and timing as given by the source.")
+    analyte: str = Field(min_length=1, description="What was measured (racemic ketamine in plasma, ...).")
+    low_ng_per_ml: float = Field(gt=0, description="Lower end (or the single value).", json_schema_extra=unit("ng/mL"))
+    high_ng_per_ml: float = Field(gt=0, description="Upper end (= low for a single value).",
+                                  json_schema_extra=unit("ng/mL"))
+    low_uM: float = Field(gt=0, description="Lower end in µM (as printed, or converted with 237.7 g/mol).",
+                          json_schema_extra=unit("µM"))
+    high_uM: float = Field(gt=0, description="Upper end in µM.", json_schema_extra=unit("µM"))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConcentrationRange:
+        if self.high_ng_per_ml < self.low_ng_per_ml or self.high_uM < self.low_uM:
+            raise ValueError("high value is below low value")
+        return self
+
+
+class PKParameter(SourcedRow):
+    """One parameter of a published ketamine pharmacokinetic model or summary (lesson 3)."""
+
+    model: str = Field(pattern=r"^[a-z0-9_]+$", description="Model or study id (herd2007, domino_opentiva, ...).")
+    drug: Literal["racemic ketamine", "S-ketamine", "esketamine"] = Field(description="What was given and measured.")
+    parameter: str = Field(min_length=1, description="Parameter name (V1, CL, k10, t_half_beta, ...).")
+    value: float = Field(description="The value as given by the source.")
+    unit: str = Field(min_length=1, description="Unit of the value (L per 70 kg, 1/min, L/h, ...).")
+    population: str = Field(min_length=1, description="Who the model was built from, as the source says.")
+    checked_against: Literal["paper abstract", "paper table", "open-source code", "drug label"] = Field(
+        description="What the course authors read the value in: the paper, a label, or only software that "
+        "implements the model."
+    )
+    used_in_simulator: bool = Field(description="true if the lesson's simulator uses this value.")
+
+
+class RouteBioavailability(SourcedRow):
+    """Absolute bioavailability (and Tmax when reported) of ketamine or esketamine by route (lesson 3)."""
+
+    route: Literal["iv", "im", "intranasal", "oral", "sublingual", "sublingual_buccal", "rectal"] = Field(
+        description="Route of administration."
+    )
+    product: str = Field(min_length=1, description="Product, dose and study size as the source describes them.")
+    compound: Literal["racemic ketamine", "S-ketamine", "esketamine"] = Field(description="What was given.")
+    bioavailability_percent: float = Field(gt=0, le=100, description="Absolute bioavailability F.",
+                                           json_schema_extra=unit("%"))
+    bioavailability_low_percent: float | None = Field(None, gt=0, le=100, description="Lower limit, when given.",
+                                                      json_schema_extra=unit("%"))
+    bioavailability_high_percent: float | None = Field(None, gt=0, le=100, description="Upper limit, when given.",
+                                                       json_schema_extra=unit("%"))
+    tmax_min: float | None = Field(None, gt=0, description="Time of peak plasma concentration, when given.",
+                                   json_schema_extra=unit("min"))
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A data set: its name, CSV file, row model and what it is for."""
@@ -89,6 +145,30 @@ DATASETS: dict[str, DatasetSpec] = {
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
             ("00-start-here", "01-what-is-ketamine"),
+        ),
+        DatasetSpec(
+            "concentration_ranges",
+            "concentration_ranges.csv",
+            ConcentrationRange,
+            "Plasma ketamine concentrations reported for analgesia, antidepressant dosing, dissociation and "
+            "anaesthesia, shaded on the occupancy chart and on the PK simulator.",
+            ("02-pharmacodynamics", "03-pharmacokinetics"),
+        ),
+        DatasetSpec(
+            "pk_parameters",
+            "pk_parameters.csv",
+            PKParameter,
+            "Parameters of published ketamine pharmacokinetic models and summary values (clearance, volume, "
+            "half-life), each saying whether it was checked in the paper, a label, or only in software.",
+            ("03-pharmacokinetics",),
+        ),
+        DatasetSpec(
+            "route_bioavailability",
+            "route_bioavailability.csv",
+            RouteBioavailability,
+            "Absolute bioavailability and Tmax of ketamine and esketamine by route; the sources disagree for "
+            "intranasal racemic ketamine, and the rows show it.",
+            ("03-pharmacokinetics",),
         ),
     ]
 }
