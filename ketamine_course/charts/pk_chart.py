@@ -21,9 +21,11 @@ BAND_EFFECTS = {"analgesia": "#56B4E9", "dissociation": "#CC79A7", "anaesthesia"
 LINE_EFFECTS = {"antidepressant": "#000000"}
 Y_RANGE_NG_PER_ML = (1.0, 5000.0)
 WEIGHT_DASH = {50.0: "dot", 70.0: "solid", 100.0: "dash"}
+# line colours chosen to differ from the band colours (sky blue, reddish purple, orange)
+WEIGHT_COLOUR = {50.0: "#D55E00", 70.0: "#0072B2", 100.0: "#009E73"}
 
 
-def _round(values: np.ndarray) -> list[float]:
+def round_values(values: np.ndarray) -> list[float]:
     """3 significant digits: enough for a chart, small in the saved notebook."""
     return [float(f"{v:.3g}") for v in np.asarray(values, dtype=float)]
 
@@ -57,9 +59,10 @@ def _axes(fig: go.Figure, log: bool = True) -> None:
     um_range = ([math.log10(low / KETAMINE_MOLAR_MASS_G_PER_MOL), math.log10(high / KETAMINE_MOLAR_MASS_G_PER_MOL)]
                 if log else [0, high * 0.6 / KETAMINE_MOLAR_MASS_G_PER_MOL])
     fig.update_layout(
-        yaxis={"title": {"text": "Plasma ketamine (ng/mL)"}, "type": "log" if log else "linear", "range": y_range},
-        yaxis2={"title": {"text": "µM"}, "type": "log" if log else "linear", "range": um_range, "overlaying": "y",
-                "side": "right", "showgrid": False},
+        yaxis={"title": {"text": "Plasma ketamine (ng/mL)"}, "type": "log" if log else "linear", "range": y_range,
+               "dtick": 1 if log else None},
+        yaxis2={"title": {"text": "Plasma ketamine (µM)"}, "type": "log" if log else "linear", "range": um_range,
+                "overlaying": "y", "side": "right", "showgrid": False, "dtick": 1 if log else None},
     )
     # an invisible point gives the µM axis something to belong to
     fig.add_trace(go.Scatter(x=[0], y=[None], yaxis="y2", showlegend=False, hoverinfo="skip", name="µM axis"))
@@ -70,7 +73,7 @@ def pk_curve_figure(curves: list[tuple[str, np.ndarray, np.ndarray]], ranges: pd
     """Curves given as (label, time in hours, ng/mL), with the concentration ranges shaded."""
     fig = go.Figure()
     for i, (label, hours, conc) in enumerate(curves):
-        fig.add_trace(go.Scatter(x=_round(hours), y=_round(conc), mode="lines", name=label,
+        fig.add_trace(go.Scatter(x=round_values(hours), y=round_values(conc), mode="lines", name=label,
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
                                  hovertemplate="%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"))
     shapes, notes = range_shapes(ranges)
@@ -88,12 +91,12 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     fig = go.Figure()
     trace_keys = []
     for key in keys:
-        for j, weight in enumerate(WEIGHTS_KG):
+        for weight in WEIGHTS_KG:
             hours, conc = curves[key][(default_dose, weight)]
             visible = (True if weight == 70.0 else "legendonly") if key == default_scenario else False
             fig.add_trace(go.Scatter(
-                x=_round(hours), y=_round(conc), mode="lines", name=f"{weight:g} kg", visible=visible,
-                line={"color": PALETTE[j], "dash": WEIGHT_DASH[weight], "width": 2.5},
+                x=round_values(hours), y=round_values(conc), mode="lines", name=f"{weight:g} kg", visible=visible,
+                line={"color": WEIGHT_COLOUR[weight], "dash": WEIGHT_DASH[weight], "width": 2.5},
                 hovertemplate="%{x:.2f} h: %{y:.3g} ng/mL<extra>" + f"{weight:g} kg</extra>"))
             trace_keys.append((key, weight))
     n = len(trace_keys)
@@ -107,7 +110,7 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     buttons = [{"label": labels[k], "method": "update",
                 "args": [{"visible": visibility(k)}, {"xaxis.range": x_range(k)}]} for k in keys]
     steps = [{"label": f"{d:g}", "method": "restyle",
-              "args": [{"y": [_round(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
+              "args": [{"y": [round_values(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
              for d in DOSES_MG_PER_KG]
     scale_buttons = [
         {"label": "log scale", "method": "relayout", "args": [_scale_args(True)]},
@@ -117,8 +120,8 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     fig.update_layout(
         title={"text": "Simulated plasma ketamine after one dose or a regimen"},
         xaxis={"title": {"text": "Time after the first dose (h)"}, "range": x_range(default_scenario)},
-        shapes=shapes, annotations=notes, height=600, margin={"t": 130, "b": 120},
-        legend={"title": {"text": "Body weight (click to show)"}, "orientation": "h", "y": -0.32},
+        shapes=shapes, annotations=notes, height=640, margin={"t": 130, "b": 190},
+        legend={"title": {"text": "Body weight (click to show or hide)"}, "orientation": "h", "y": -0.5},
         updatemenus=[
             {"buttons": buttons, "active": keys.index(default_scenario), "x": 0, "xanchor": "left", "y": 1.17,
              "yanchor": "top", "showactive": True},
@@ -135,10 +138,12 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
 def _scale_args(log: bool) -> dict:
     low, high = Y_RANGE_NG_PER_ML
     if log:
-        return {"yaxis.type": "log", "yaxis.range": [math.log10(low), math.log10(high)], "yaxis2.type": "log",
+        return {"yaxis.type": "log", "yaxis.range": [math.log10(low), math.log10(high)], "yaxis.dtick": 1,
+                "yaxis2.type": "log", "yaxis2.dtick": 1,
                 "yaxis2.range": [math.log10(low / KETAMINE_MOLAR_MASS_G_PER_MOL),
                                  math.log10(high / KETAMINE_MOLAR_MASS_G_PER_MOL)]}
-    return {"yaxis.type": "linear", "yaxis.range": [0, high * 0.6], "yaxis2.type": "linear",
+    return {"yaxis.type": "linear", "yaxis.range": [0, high * 0.6], "yaxis.dtick": None, "yaxis2.type": "linear",
+            "yaxis2.dtick": None,
             "yaxis2.range": [0, high * 0.6 / KETAMINE_MOLAR_MASS_G_PER_MOL]}
 
 

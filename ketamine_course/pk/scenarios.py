@@ -81,6 +81,9 @@ ANCHORS = (
 )
 
 
+ANCHOR_COLUMNS = {"herd2007": "Herd 2007 model (ng/mL)", "domino_opentiva": "'Domino' set, opentiva (ng/mL)"}
+
+
 def anchor_comparison(weight_kg: float = 70.0) -> list[dict[str, object]]:
     """Each model's prediction next to a sourced adult value: how well does the model match the patient data?"""
     rows = []
@@ -90,6 +93,6 @@ def anchor_comparison(weight_kg: float = 70.0) -> list[dict[str, object]]:
             result = simulate(single_dose(dose, "mg/kg", weight_kg, "iv_infusion", infusion),
                               disposition(model, weight_kg), t_end_min=120, dt_min=1.0)
             value = result.cmax_ng_per_ml if at is None else float(result.conc_ng_per_ml[int(at)])
-            row[f"{model} (ng/mL)"] = round(value)
+            row[ANCHOR_COLUMNS[model]] = round(value)
         rows.append(row)
     return rows
