@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import display
 
-from ketamine_course.charts.pk_chart import pk_curve_figure, round_values
+from ketamine_course.charts.pk_chart import pk_curve_figure, round_conc, round_values
 from ketamine_course.datasets import load_dataset
 from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
 from ketamine_course.pk.models import MODEL_LABELS, disposition
@@ -90,7 +90,7 @@ class PKExplorer(widgets.VBox):
         fig = self._figure
         with fig.batch_update():
             trace = fig.data[0]
-            trace.x, trace.y = round_values(hours), round_values(conc)
+            trace.x, trace.y = round_values(hours), round_conc(conc)
             trace.name = label
             trace.hovertemplate = "%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"
         self.summary.value = (f"Peak {result.cmax_ng_per_ml:.3g} ng/mL ({result.summary()['cmax_um']:.2f} µM) at "

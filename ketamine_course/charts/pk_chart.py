@@ -30,6 +30,16 @@ def round_values(values: np.ndarray) -> list[float]:
     return [float(f"{v:.3g}") for v in np.asarray(values, dtype=float)]
 
 
+CONCENTRATION_FLOOR_NG_PER_ML = 0.01
+
+
+def round_conc(values: np.ndarray) -> list[float]:
+    """Concentrations for drawing: 3 significant digits, and 0 below 0.01 ng/mL (a thousand times under the lowest
+    sourced range), which also hides ±1e-11 rounding noise left where an infusion's on and off steps cancel."""
+    conc = np.asarray(values, dtype=float)
+    return round_values(np.where(conc < CONCENTRATION_FLOOR_NG_PER_ML, 0.0, conc))
+
+
 def range_shapes(ranges: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     """Shaded bands (analgesia, dissociation, anaesthesia) and a line (antidepressant-dose peak), with labels."""
     shapes, notes = [], []
@@ -73,7 +83,7 @@ def pk_curve_figure(curves: list[tuple[str, np.ndarray, np.ndarray]], ranges: pd
     """Curves given as (label, time in hours, ng/mL), with the concentration ranges shaded."""
     fig = go.Figure()
     for i, (label, hours, conc) in enumerate(curves):
-        fig.add_trace(go.Scatter(x=round_values(hours), y=round_values(conc), mode="lines", name=label,
+        fig.add_trace(go.Scatter(x=round_values(hours), y=round_conc(conc), mode="lines", name=label,
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
                                  hovertemplate="%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"))
     shapes, notes = range_shapes(ranges)
@@ -95,7 +105,7 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
             hours, conc = curves[key][(default_dose, weight)]
             visible = (True if weight == 70.0 else "legendonly") if key == default_scenario else False
             fig.add_trace(go.Scatter(
-                x=round_values(hours), y=round_values(conc), mode="lines", name=f"{weight:g} kg", visible=visible,
+                x=round_values(hours), y=round_conc(conc), mode="lines", name=f"{weight:g} kg", visible=visible,
                 line={"color": WEIGHT_COLOUR[weight], "dash": WEIGHT_DASH[weight], "width": 2.5},
                 hovertemplate="%{x:.2f} h: %{y:.3g} ng/mL<extra>" + f"{weight:g} kg</extra>"))
             trace_keys.append((key, weight))
@@ -110,7 +120,7 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     buttons = [{"label": labels[k], "method": "update",
                 "args": [{"visible": visibility(k)}, {"xaxis.range": x_range(k)}]} for k in keys]
     steps = [{"label": f"{d:g}", "method": "restyle",
-              "args": [{"y": [round_values(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
+              "args": [{"y": [round_conc(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
              for d in DOSES_MG_PER_KG]
     scale_buttons = [
         {"label": "log scale", "method": "relayout", "args": [_scale_args(True)]},
