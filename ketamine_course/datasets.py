@@ -259,6 +259,40 @@ class ControlStatus(SourcedRow):
     notes: str = Field(min_length=1, description="Details and caveats.")
 
 
+class PKParameter(SourcedRow):
+    """One parameter of a published ketamine pharmacokinetic model or summary (lesson 3)."""
+
+    model: str = Field(pattern=r"^[a-z0-9_]+$", description="Model or study id (herd2007, domino_opentiva, ...).")
+    drug: Literal["racemic ketamine", "S-ketamine", "esketamine"] = Field(description="What was given and measured.")
+    parameter: str = Field(min_length=1, description="Parameter name (V1, CL, k10, t_half_beta, ...).")
+    value: float = Field(description="The value as given by the source.")
+    unit: str = Field(min_length=1, description="Unit of the value (L per 70 kg, 1/min, L/h, ...).")
+    population: str = Field(min_length=1, description="Who the model was built from, as the source says.")
+    checked_against: Literal["paper abstract", "paper table", "open-source code", "drug label"] = Field(
+        description="What the course authors read the value in: the paper, a label, or only software that "
+        "implements the model."
+    )
+    used_in_simulator: bool = Field(description="true if the lesson's simulator uses this value.")
+
+
+class RouteBioavailability(SourcedRow):
+    """Absolute bioavailability (and Tmax when reported) of ketamine or esketamine by route (lesson 3)."""
+
+    route: Literal["iv", "im", "intranasal", "oral", "sublingual", "sublingual_buccal", "rectal"] = Field(
+        description="Route of administration."
+    )
+    product: str = Field(min_length=1, description="Product, dose and study size as the source describes them.")
+    compound: Literal["racemic ketamine", "S-ketamine", "esketamine"] = Field(description="What was given.")
+    bioavailability_percent: float = Field(gt=0, le=100, description="Absolute bioavailability F.",
+                                           json_schema_extra=unit("%"))
+    bioavailability_low_percent: float | None = Field(None, gt=0, le=100, description="Lower limit, when given.",
+                                                      json_schema_extra=unit("%"))
+    bioavailability_high_percent: float | None = Field(None, gt=0, le=100, description="Upper limit, when given.",
+                                                       json_schema_extra=unit("%"))
+    tmax_min: float | None = Field(None, gt=0, description="Time of peak plasma concentration, when given.",
+                                   json_schema_extra=unit("min"))
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """A data set: its name, CSV file, row model and what it is for."""
@@ -342,8 +376,24 @@ DATASETS: dict[str, DatasetSpec] = {
             "concentration_ranges.csv",
             ConcentrationRange,
             "Plasma ketamine concentrations reported for analgesia, antidepressant dosing, dissociation and "
-            "anaesthesia, shaded on the occupancy chart.",
-            ("02-pharmacodynamics",),
+            "anaesthesia, shaded on the occupancy chart and on the PK simulator.",
+            ("02-pharmacodynamics", "03-pharmacokinetics"),
+        ),
+        DatasetSpec(
+            "pk_parameters",
+            "pk_parameters.csv",
+            PKParameter,
+            "Parameters of published ketamine pharmacokinetic models and summary values (clearance, volume, "
+            "half-life), each saying whether it was checked in the paper, a label, or only in software.",
+            ("03-pharmacokinetics",),
+        ),
+        DatasetSpec(
+            "route_bioavailability",
+            "route_bioavailability.csv",
+            RouteBioavailability,
+            "Absolute bioavailability and Tmax of ketamine and esketamine by route; the sources disagree for "
+            "intranasal racemic ketamine, and the rows show it.",
+            ("03-pharmacokinetics",),
         ),
     ]
 }

@@ -39,8 +39,12 @@ Step = Callable[[nbformat.NotebookNode, RunContext], nbformat.NotebookNode]
 
 def deterministic_kernel_env(progress_db: Path) -> dict[str, str]:
     """Environment every regenerated (and nbval-checked) kernel sees: no hash randomisation, and a throwaway
-    progress store so a developer's own quiz answers never leak into saved outputs."""
-    return {"PYTHONHASHSEED": "0", PROGRESS_STORE_ENV: str(progress_db), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    progress store so a developer's own quiz answers never leak into saved outputs. BLAS runs single-threaded: the
+    course's matrices are tiny (the PK model's expm is 6×6), threads only add start-up cost (on a busy 2-core machine
+    a 24-h PK simulation took 19 ms with 2 OpenBLAS threads against 0.7 ms with one), and one thread keeps float
+    results independent of the thread count."""
+    return {"PYTHONHASHSEED": "0", PROGRESS_STORE_ENV: str(progress_db), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def execute(nb: nbformat.NotebookNode, context: RunContext) -> nbformat.NotebookNode:

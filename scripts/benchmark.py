@@ -5,7 +5,9 @@
 
 Targets from the issues: each lesson ≤ 5 s to execute (kernel start included), ≤ 1.5 MB; whole test command ≤ 60 s;
 a 10-question quiz renders and checks an answer in < 50 ms kernel-side; grading 1,000 submissions of a
-30-question assignment ≤ 5 s (details: scripts/benchmark_grading.py).
+30-question assignment ≤ 5 s (details:
+scripts/benchmark_grading.py); a 24-hour PK simulation at 1-minute resolution ≤ 1 ms; a PK-explorer control change →
+updated figure ≤ 30 ms p95 kernel-side.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# the same single-threaded BLAS as the lesson kernels (ketamine_course.notebooks.deterministic_kernel_env); must be set
+# before numpy is first imported
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 
 def machine() -> str:
@@ -79,6 +85,35 @@ def quiz_timings(repeats: int = 30) -> tuple[float, float]:
     return 1000 * statistics.median(builds), 1000 * statistics.median(checks)
 
 
+def pk_timings(repeats: int = 200) -> dict[str, float]:
+    """ms for a 24-h simulation at 1-min resolution (median; first call with an empty propagator cache, and
+    repeated), and for a PK-explorer control change to a new figure (median and p95, kernel side)."""
+    from ketamine_course.pk import disposition, simulate, single_dose
+    from ketamine_course.pk.simulate import _powers
+    from ketamine_course.pk_explorer import PKExplorer
+
+    model = disposition("herd2007", 70.0)
+    doses = single_dose(0.5, "mg/kg", 70.0, "iv_infusion", 40.0)
+    cold, warm = [], []
+    for _ in range(repeats):
+        _powers.cache_clear()
+        started = time.perf_counter()
+        simulate(doses, model, t_end_min=24 * 60, dt_min=1.0)
+        cold.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        simulate(doses, model, t_end_min=24 * 60, dt_min=1.0)
+        warm.append(time.perf_counter() - started)
+    explorer = PKExplorer()
+    changes = []
+    for i in range(100):
+        started = time.perf_counter()
+        explorer.dose.value = round(0.1 + 0.05 * (i % 40), 2)
+        changes.append(time.perf_counter() - started)
+    changes.sort()
+    return {"sim_cold": 1000 * statistics.median(cold), "sim_warm": 1000 * statistics.median(warm),
+            "widget_p50": 1000 * statistics.median(changes), "widget_p95": 1000 * changes[94]}
+
+
 def suite_time() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest", "--nbval", "-n", "2", "--dist", "loadfile", "-q"], cwd=ROOT,
@@ -94,6 +129,11 @@ def main() -> None:
     print(f"import ketamine_course: {import_time() * 1000:.0f} ms (median of 5 fresh interpreters)")
     build_ms, check_ms = quiz_timings()
     print(f"10-question practice quiz: build {build_ms:.1f} ms, check one answer {check_ms:.1f} ms (median of 30)")
+    pk = pk_timings()
+    print(f"PK 24 h at 1-min resolution: {pk['sim_cold']:.2f} ms (empty propagator cache), {pk['sim_warm']:.2f} ms "
+          f"(cached) (medians of 200; target ≤ 1 ms)")
+    print(f"PK explorer control change → new figure: p50 {pk['widget_p50']:.1f} ms, p95 {pk['widget_p95']:.1f} ms "
+          f"(100 changes; target p95 ≤ 30 ms)")
     print(f"{'lesson':32} {'execute (s)':>12} {'size (KB)':>10}")
     for stem, seconds, size in lesson_times():
         print(f"{stem:32} {seconds:12.1f} {size / 1024:10.0f}")

@@ -1,0 +1,115 @@
+"""The live PK simulator for JupyterLab: ipywidgets controls wired to the PK engine and the pure chart builder.
+
+Created only when a reader calls :func:`pk_explorer` (its figure is shown in an ``Output`` widget as a plain plotly
+figure, never a ``go.FigureWidget``, so a saved notebook stores little widget state). ``explorer.update()`` redraws;
+tests and the benchmark call it after setting a control's value.
+"""
+
+from __future__ import annotations
+
+import json
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from IPython.display import display
+
+from ketamine_course.charts.pk_chart import pk_curve_figure, round_conc, round_values
+from ketamine_course.datasets import load_dataset
+from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
+from ketamine_course.pk.models import MODEL_LABELS, disposition
+from ketamine_course.pk.simulate import simulate
+
+ROUTE_CHOICES = [
+    ("IV infusion", ("iv_infusion", None)),
+    ("IV bolus", ("iv_bolus", None)),
+    ("IM (F 93 %)", ("im", None)),
+    ("Intranasal (F 13 %)", ("intranasal", None)),
+    ("Intranasal (F 45 %)", ("intranasal", INTRANASAL_HIGH_F)),
+    ("Oral (F 20 %)", ("oral", None)),
+]
+REGIMEN_CHOICES = [("Once", 0), ("Twice weekly for 2 weeks", 2), ("Three times weekly for 2 weeks", 3)]
+DISPLAY_STEP_MIN = {0: 2.0, 2: 60.0, 3: 60.0}
+
+
+def display_indices(time_min: np.ndarray, dose_times: list[float], duration_min: float,
+                    every_min: float) -> np.ndarray:
+    """Grid indices to draw: a coarse grid plus every point from each dose to 3 h after it (keeps the peaks)."""
+    keep = np.isclose(np.mod(time_min, every_min), 0.0)
+    for start in dose_times:
+        keep |= (time_min >= start) & (time_min <= start + duration_min + 180.0)
+    return np.flatnonzero(keep)
+
+
+class PKExplorer(widgets.VBox):
+    """Controls (model, route, dose, weight, infusion duration, regimen) above a figure that follows them."""
+
+    def __init__(self, ranges: pd.DataFrame | None = None) -> None:
+        self.ranges = ranges if ranges is not None else load_dataset("concentration_ranges")
+        style = {"description_width": "150px"}
+        layout = widgets.Layout(width="460px")
+        self.model = widgets.Dropdown(options=[(label, key) for key, label in MODEL_LABELS.items()],
+                                      description="Model", style=style, layout=widgets.Layout(width="620px"))
+        self.route = widgets.Dropdown(options=ROUTE_CHOICES, description="Route", style=style, layout=layout)
+        self.dose = widgets.FloatSlider(value=0.5, min=0.05, max=3.0, step=0.05, description="Dose (mg/kg)",
+                                        style=style, layout=layout)
+        self.weight = widgets.IntSlider(value=70, min=40, max=150, step=5, description="Body weight (kg)",
+                                        style=style, layout=layout)
+        self.duration = widgets.IntSlider(value=40, min=1, max=120, step=1, description="Infusion (min)",
+                                          style=style, layout=layout)
+        self.regimen = widgets.Dropdown(options=REGIMEN_CHOICES, description="Regimen", style=style, layout=layout)
+        self.summary = widgets.HTML()
+        self.output = widgets.Output()
+        # built once: a redraw only swaps the curve (building a plotly figure with its layout costs ~100 ms)
+        self._figure = pk_curve_figure([("", [0.0], [0.0])], self.ranges, title="Your simulation")
+        for control in (self.model, self.route, self.dose, self.weight, self.duration, self.regimen):
+            control.observe(lambda _change: self.update(), names="value")
+        super().__init__([self.model, self.route, self.dose, self.weight, self.duration, self.regimen, self.summary,
+                          self.output])
+        self.update()
+
+    def figure(self) -> go.Figure:
+        """The figure for the current control values (the same object, updated in place)."""
+        route, settings = self.route.value
+        per_week = self.regimen.value
+        kwargs = {"route": route, "duration_min": float(self.duration.value), "settings": settings}
+        if per_week:
+            doses = weekly_regimen(self.dose.value, "mg/kg", self.weight.value, per_week=per_week, weeks=2, **kwargs)
+            end = 14 * 24 * 60.0
+        else:
+            doses = single_dose(self.dose.value, "mg/kg", self.weight.value, **kwargs)
+            end = 6 * 60.0
+        step = 1.0 if not per_week else 5.0
+        result = simulate(doses, disposition(self.model.value, self.weight.value), t_end_min=end, dt_min=step)
+        index = display_indices(result.time_min, [d.time_min for d in doses], float(self.duration.value),
+                                every_min=DISPLAY_STEP_MIN[per_week])
+        hours, conc = result.time_min[index] / 60, result.conc_ng_per_ml[index]
+        label = f"{self.route.label}, {self.dose.value:g} mg/kg, {self.weight.value} kg"
+        fig = self._figure
+        with fig.batch_update():
+            trace = fig.data[0]
+            trace.x, trace.y = round_values(hours), round_conc(conc)
+            trace.name = label
+            trace.hovertemplate = "%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"
+        self.summary.value = (f"Peak {result.cmax_ng_per_ml:.3g} ng/mL ({result.summary()['cmax_um']:.2f} µM) at "
+                              f"{result.tmax_min:g} min; AUC {result.auc_ng_h_per_ml:.3g} ng·h/mL; time above "
+                              f"1200 ng/mL (anaesthetic range): {result.time_above_min(1200):.0f} min.")
+        return fig
+
+    def update(self) -> None:
+        """Redraw: the new figure replaces the old one in a single assignment (no flicker, no pile-up; works
+        without a kernel too, which is how the tests drive it)."""
+        fig = self.figure()
+        # JupyterLab draws the plotly mimetype; no HTML twin (this view needs a kernel, so nbviewer gets a note)
+        data = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
+                "text/plain": "PK simulator figure (shown in JupyterLab with a running kernel)"}
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+
+def pk_explorer() -> PKExplorer:
+    """Show the live simulator (JupyterLab with a running kernel)."""
+    explorer = PKExplorer()
+    display(explorer)
+    return explorer

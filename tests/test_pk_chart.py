@@ -1,0 +1,83 @@
+"""The PK charts carry what the lesson promises, and the live explorer really follows its controls."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketamine_course.charts.pk_chart import pk_curve_figure, pk_scenario_figure, scenario_table
+from ketamine_course.datasets import load_dataset
+from ketamine_course.pk.scenarios import DOSES_MG_PER_KG, SCENARIOS, WEIGHTS_KG, anchor_comparison, precompute
+
+
+@pytest.fixture(scope="module")
+def curves():
+    return precompute()
+
+
+@pytest.fixture(scope="module")
+def ranges():
+    return load_dataset("concentration_ranges")
+
+
+def test_scenario_figure_has_every_curve_and_control(curves, ranges) -> None:
+    fig = pk_scenario_figure(curves, ranges)
+    n = len(SCENARIOS) * len(WEIGHTS_KG)
+    assert len(fig.data) == n + 1  # + the invisible point that carries the µM axis
+    visible = [t.name for t in fig.data[:n] if t.visible is True]
+    assert visible == ["70 kg"]
+    menu = fig.layout.updatemenus[0]
+    assert [b.label for b in menu.buttons] == [s.label for s in SCENARIOS]
+    steps = fig.layout.sliders[0].steps
+    assert [float(s.label) for s in steps] == list(DOSES_MG_PER_KG)
+    half = steps[DOSES_MG_PER_KG.index(0.5)]
+    assert list(half.args[0]["y"][1]) == list(fig.data[1].y)  # the slider's default step is what is drawn
+    # a dose step scales the curve linearly (linear kinetics), within the 3-digit rounding
+    one = steps[DOSES_MG_PER_KG.index(1.0)].args[0]["y"][1]
+    peak_half, peak_one = max(half.args[0]["y"][1]), max(one)
+    assert peak_one == pytest.approx(2 * peak_half, rel=5e-3)
+    bands = [(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"]
+    assert (1200, 2400) in bands and (100, 250) in bands
+
+
+def test_regimen_menu_entry_widens_the_time_axis(curves, ranges) -> None:
+    fig = pk_scenario_figure(curves, ranges)
+    buttons = {b.label: b for b in fig.layout.updatemenus[0].buttons}
+    twice = buttons["IV infusion over 40 min, twice weekly for 2 weeks"]
+    assert twice.args[1]["xaxis.range"] == [0, 336]
+    assert sum(v is True for v in twice.args[0]["visible"][:-1]) == 1
+
+
+def test_infusion_peak_sits_below_the_anaesthetic_band(curves) -> None:
+    table = scenario_table(curves)
+    row = table[(table["route and regimen"] == "IV infusion over 40 min, once") & (table["dose (mg/kg)"] == 0.5)]
+    assert 150 < row["peak (ng/mL)"].iloc[0] < 1200
+    assert row["time of peak (min)"].iloc[0] == 40
+
+
+def test_anchor_comparison_has_both_models() -> None:
+    rows = anchor_comparison()
+    assert len(rows) == 2 and all(len(r) == 4 for r in rows)
+
+
+def test_curve_figure(ranges) -> None:
+    fig = pk_curve_figure([("a", [0, 1], [0, 10])], ranges, title="t")
+    assert fig.data[0].name == "a" and fig.layout.yaxis.type == "log"
+
+
+def test_live_explorer_follows_its_controls() -> None:
+    from ketamine_course.pk_explorer import PKExplorer
+
+    explorer = PKExplorer()
+    first = explorer.summary.value
+    assert first.startswith("Peak ")
+    explorer.dose.value = 2.0
+    assert explorer.summary.value != first
+    explorer.route.value = ("oral", None)
+    explorer.regimen.value = 3
+    explorer.model.value = "domino_opentiva"
+    explorer.weight.value = 100
+    assert "Peak" in explorer.summary.value
+    assert len(explorer.output.outputs) == 1  # one figure, not a pile of them
+    data = explorer.output.outputs[0]["data"]
+    assert "application/vnd.plotly.v1+json" in data
+    assert data["application/vnd.plotly.v1+json"]["data"][0]["name"].startswith("Oral (F 20 %), 2 mg/kg, 100 kg")
