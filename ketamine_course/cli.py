@@ -17,12 +17,20 @@ from ketamine_course.errors import CourseFileError
 
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
+    from ketamine_course.course_map import readme_with_course_map
     from ketamine_course.datasets import data_dictionary_markdown
     from ketamine_course.notebooks import lesson_paths, regenerate
-    from ketamine_course.paths import data_dir
+    from ketamine_course.paths import course_root, data_dir
 
     (data_dir() / "README.md").write_text(data_dictionary_markdown(), encoding="utf-8")
     print("wrote data/README.md (data dictionary)")
+    readme = course_root() / "README.md"
+    readme.write_text(readme_with_course_map(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print("updated the course map in README.md")
+    from ketamine_course.instructor.guide import write_guide
+
+    write_guide(check=False)
+    print("updated the generated part of docs/instructor-guide.md")
     for path, seconds in regenerate(lesson_paths(args.lessons)).items():
         print(f"executed {path.name} in {seconds:.1f} s")
     return 0
@@ -60,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         "regenerate",
         help="re-execute lessons in fresh kernels and save their outputs (the only way outputs are made)",
         description="Execute each lesson top to bottom in a fresh kernel, store widget state, save it in place, and "
-        "rewrite data/README.md from the data models. Example: ketamine-course regenerate 00 03",
+        "rewrite every generated text (data/README.md, the README's course map, the instructor guide's objectives "
+        "map). Example: ketamine-course regenerate 00 03",
     )
     regen.add_argument("lessons", nargs="*", help="lesson name or number prefix (default: all lessons)")
     regen.set_defaults(handler=_cmd_regenerate)

@@ -69,3 +69,15 @@ def course_map_html() -> str:
                     f"<td {cell}>{entry.minutes}&nbsp;min</td></tr>")
     head = "".join(f"<th scope=\"col\" {cell}>{h}</th>" for h in ("#", "Lesson", "What you will learn", "Time"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+README_START = "<!-- course-map:start"
+README_END = "<!-- course-map:end -->"
+
+
+def readme_with_course_map(readme: str) -> str:
+    """The README text with its course-map table (between the course-map markers) replaced by the current map."""
+    start = readme.index(README_START)
+    body_start = readme.index("\n", start) + 1
+    end = readme.index(README_END, body_start)
+    return readme[:body_start] + course_map_markdown(prefix="lessons/") + "\n" + readme[end:]

@@ -24,7 +24,7 @@ def test_generated_part_lists_every_lesson_objective_and_question() -> None:
 
 
 def test_update_replaces_only_the_block() -> None:
-    text = f"intro\n{BEGIN}\nold\n{END}\noutro\n"
+    text = f"intro\n{BEGIN}\nSTALE-GENERATED-TEXT\n{END}\noutro\n"
     new = updated_guide(text)
-    assert new.startswith("intro\n") and new.endswith(f"{END}\noutro\n") and "old" not in new
+    assert new.startswith("intro\n") and new.endswith(f"{END}\noutro\n") and "STALE-GENERATED-TEXT" not in new
     assert guide_path().name == "instructor-guide.md"

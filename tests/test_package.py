@@ -9,7 +9,7 @@ import plotly.io as pio
 
 import ketamine_course
 from ketamine_course.charts.theme import COURSE_RENDERER
-from ketamine_course.course_map import COURSE_MAP
+from ketamine_course.course_map import COURSE_MAP, readme_with_course_map
 from ketamine_course.paths import course_root
 
 
@@ -38,6 +38,7 @@ def test_readme_lists_every_lesson_and_the_two_commands() -> None:
     readme = (course_root() / "README.md").read_text(encoding="utf-8")
     for entry in COURSE_MAP:
         assert entry.title in readme, entry.title
+    assert readme_with_course_map(readme) == readme, "README course map is stale: run python3 course.py regenerate"
     assert "python3 course.py open" in readme
     assert "python3 course.py test" in readme
     ci = (course_root() / ".ci" / "run").read_text(encoding="utf-8")
