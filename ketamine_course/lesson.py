@@ -41,10 +41,23 @@ def show_references(lesson: str, datasets: Iterable[str] = (), quiz: bool = True
     display(HTML(reference_list_html(lesson_reference_keys(lesson, datasets, quiz))))
 
 
+# Accessibility fixes for static pages (nbviewer, nbconvert HTML), found with axe-core: links inside text must not be
+# told apart by colour alone, and the theme's grey In/Out prompts (#b0b0b0 on white, contrast 2.2) are too faint.
+# Shown with the notice, which every lesson displays first; a <style> in an output applies to the whole page there.
+# (Untrusted JupyterLab strips it; JupyterLab's own theme is unaffected.)
+COURSE_CSS = (
+    "<style>.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited {text-decoration: underline !important;}"
+    " .jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea-prompt, .jp-OutputArea-prompt"
+    " {color: #595959 !important; opacity: 1 !important;}"
+    "</style>"
+)
+
+
 def show_notice() -> None:
-    """The educational-use notice, as a highlighted box."""
-    display(HTML('<div class="course-notice" role="note" style="border:2px solid #b35900;border-radius:6px;'
-                 f'padding:0.5em 1em;background:#fff7ed">{render_markdown(EDUCATIONAL_NOTICE)}</div>'))
+    """The educational-use notice, as a highlighted box (with the course's page-level style fixes)."""
+    display(HTML(COURSE_CSS + '<div class="course-notice" role="note" style="border:2px solid #b35900;'
+                 f'border-radius:6px;padding:0.5em 1em;background:#fff7ed">{render_markdown(EDUCATIONAL_NOTICE)}'
+                 "</div>"))
 
 
 def show_objectives(lesson: str) -> None:

@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 
 from ketamine_course.paths import lessons_dir
 from ketamine_course.quiz.progress import PROGRESS_STORE_ENV
+from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 300
@@ -67,6 +68,7 @@ def execute(nb: nbformat.NotebookNode, context: RunContext) -> nbformat.Notebook
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 QUIZ_HTML_MARKER = "data-course-quiz="
+
 MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
 
 
@@ -85,7 +87,8 @@ def _referenced_models(state: dict, roots: set[str]) -> set[str]:
 
 
 def strip_quiz_widget_state(nb: nbformat.NotebookNode, context: RunContext) -> nbformat.NotebookNode:
-    """Make saved quizzes show their static HTML quiz (which works on nbviewer) instead of a dead widget.
+    """Make saved quizzes (and other widgets with a static twin) show their static HTML, which works on nbviewer,
+    instead of a dead widget.
 
     nbconvert / nbviewer render a widget view only if its model is in the saved widget state; otherwise they fall
     back to the output's ``text/html``. So: drop the widget view from quiz outputs, and keep in ``metadata.widgets``
@@ -100,7 +103,7 @@ def strip_quiz_widget_state(nb: nbformat.NotebookNode, context: RunContext) -> n
             view = data.get(WIDGET_VIEW_MIME)
             if not view:
                 continue
-            if QUIZ_HTML_MARKER in data.get("text/html", ""):
+            if STATIC_TWIN_MARKER in data.get("text/html", ""):
                 quiz_roots.add(view["model_id"])
                 del data[WIDGET_VIEW_MIME]
             else:

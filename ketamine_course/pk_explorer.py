@@ -21,6 +21,7 @@ from ketamine_course.datasets import load_dataset
 from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
 from ketamine_course.pk.models import MODEL_LABELS, disposition
 from ketamine_course.pk.simulate import simulate
+from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 ROUTE_CHOICES = [
     ("IV infusion", ("iv_infusion", None)),
@@ -106,6 +107,21 @@ class PKExplorer(widgets.VBox):
         data = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
                 "text/plain": "PK simulator figure (shown in JupyterLab with a running kernel)"}
         self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """The widget view, plus a static note for readers without a kernel (the saved widget state is dropped by
+        the regenerate pipeline, so nbviewer shows this note instead of dead controls)."""
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/html"] = (
+            f'<div class="course-note" {STATIC_TWIN_MARKER}="pk-explorer" role="note"><p><strong>Live PK '
+            "simulator.</strong> Its controls (model, route, dose, body weight, infusion time, regimen) need a "
+            "running notebook: open this lesson in JupyterLab or on Binder and run the cell. Without a kernel, use the "
+            "simulator chart above: its menus, slider and buttons work in this page.</p></div>"
+        )
+        data["text/plain"] = "Live PK simulator (needs a running notebook; the chart above works without one)."
+        return data
 
 
 def pk_explorer() -> PKExplorer:

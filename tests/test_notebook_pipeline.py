@@ -20,7 +20,8 @@ QUIZ_ROOT, QUIZ_CHILD, SHARED_LAYOUT, SLIDER = "a" * 32, "b" * 32, "c" * 32, "d"
 def notebook_with_widgets() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     quiz_output = nbformat.v4.new_output("display_data", data={
-        "text/plain": "quiz", "text/html": '<div class="course-quiz" data-course-quiz="x">…</div>',
+        "text/plain": "quiz",
+        "text/html": '<div class="course-quiz" data-course-quiz="x" data-course-static-twin="quiz">…</div>',
         WIDGET_VIEW_MIME: {"model_id": QUIZ_ROOT, "version_major": 2, "version_minor": 0}})
     slider_output = nbformat.v4.new_output("display_data", data={
         "text/plain": "slider", WIDGET_VIEW_MIME: {"model_id": SLIDER, "version_major": 2, "version_minor": 0}})

@@ -19,6 +19,7 @@ from functools import lru_cache
 from ketamine_course.markdown import render_markdown
 from ketamine_course.quiz.bank import Bank, MatchingQuestion, MultipleAnswerQuestion, Question, SingleChoiceQuestion
 from ketamine_course.quiz.public import PublicQuestion
+from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 NO_KERNEL_NUMERIC = "Checking a number needs the live quiz: run this notebook in JupyterLab or on Binder."
 STATIC_NOTE_PRACTICE = (
@@ -185,7 +186,8 @@ def quiz_html(
     note = STATIC_NOTE_PRACTICE if practice else STATIC_NOTE_ASSESSMENT
     script = f"<script>{quiz_script()}</script>" if practice else ""
     return (
-        f'<div class="course-quiz" id="{_dom_id(dom_prefix)}" data-course-quiz="{html.escape(dom_prefix)}">'
+        f'<div class="course-quiz" id="{_dom_id(dom_prefix)}" data-course-quiz="{html.escape(dom_prefix)}" '
+        f'{STATIC_TWIN_MARKER}="quiz">'
         f"<style>{CSS}</style><h3>{html.escape(title)}</h3>"
         f'<p class="course-quiz-note">{html.escape(note)}</p>\n' + "\n".join(body) + f"\n{script}</div>"
     )

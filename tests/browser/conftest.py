@@ -27,5 +27,6 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(120_000)  # generous: a loaded 2-core machine parses plotly.js slowly
     yield page
     context.close()

@@ -24,7 +24,8 @@ from platformdirs import user_cache_path
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-NPM_PACKAGES = {"requirejs": "requirejs@2.3.8", "html-manager": "@jupyter-widgets/html-manager@1"}
+NPM_PACKAGES = {"requirejs": "requirejs@2.3.8", "html-manager": "@jupyter-widgets/html-manager@1",
+                "axe-core": "axe-core@4.14.1"}
 MATHJAX_STUB = (
     "window.MathJax=window.MathJax||{Hub:{Config:function(){},Configured:function(){},Queue:function(){},"
     "Register:{StartupHook:function(){}},processSectionDelay:0},Ajax:{config:{}}};"
@@ -116,3 +117,9 @@ def open_offline(page, html_path: Path) -> PageReport:
             if msg.type == "error" else None)
     page.goto(html_path.as_uri(), wait_until="load")
     return report
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (from the npm registry, injected into the page) and return its violations."""
+    page.add_script_tag(path=str(npm_package_dir("axe-core") / "axe.min.js"))
+    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")

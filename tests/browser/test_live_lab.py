@@ -7,6 +7,7 @@ import pytest
 
 from ketamine_course.quiz.bank import bank_for_lesson
 from tests.browser.live_lab import running_lab
+from tests.browser.support import npm_package_dir
 
 pytestmark = pytest.mark.browser
 LESSON = "00-start-here"
@@ -62,6 +63,12 @@ def test_answer_feedback_and_progress_survive_a_restart(page, lab) -> None:
     page.goto(lab.lesson_url(LESSON))
     page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=WAIT_MS)
     run_all_and_wait(page)
+
+    page.add_script_tag(path=str(npm_package_dir("axe-core") / "axe.min.js"))
+    quiz_violations = page.evaluate("async () => (await axe.run('.course-quiz-widget', "
+                                    "{resultTypes: ['violations']})).violations")
+    print("axe on the live quiz:", {v["id"]: (v["impact"], len(v["nodes"])) for v in quiz_violations})
+    assert not [v["id"] for v in quiz_violations if v["impact"] in ("serious", "critical")]
 
     box = page.locator(f".course-question-{QUESTION}")
     feedback = box.locator(".widget-html").last
