@@ -72,6 +72,32 @@ def progress_figure(lessons: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def objective_figure(objectives: pd.DataFrame) -> go.Figure:
+    """One bar per learning objective (grouped by lesson): the best-attempt score of the questions assessing it."""
+    labels = [f"{row.lesson} · {row.objective}" for row in objectives.itertuples()]
+    fig = go.Figure(
+        go.Bar(
+            x=objectives["score_percent"].tolist(),
+            y=labels,
+            orientation="h",
+            marker={"color": OKABE_ITO["bluish_green"]},
+            hovertext=[f"{row.objective_text}<br>{row.checked} of {row.questions} questions checked, score "
+                       f"{row.score_percent:g}%" for row in objectives.itertuples()],
+            hoverinfo="text",
+            name="Objective score",
+        )
+    )
+    fig.update_layout(
+        title={"text": "Your scores by learning objective (hover for the objective)"},
+        xaxis={"title": {"text": "Score (% of the objective's questions)"}, "range": [0, 100], "dtick": 20},
+        yaxis={"autorange": "reversed", "title": {"text": ""}, "tickfont": {"size": 11}},
+        height=120 + 22 * max(len(objectives), 1),
+        margin={"l": 260},
+        showlegend=False,
+    )
+    return fig
+
+
 def review_suggestions(objectives: pd.DataFrame, limit: int = 3) -> list[str]:
     """Objectives to review next: started lessons' weakest objectives; or, if nothing is started, where to begin."""
     if objectives.empty or objectives["checked"].sum() == 0:
@@ -94,5 +120,10 @@ def show_progress_dashboard(store: ProgressStore | None = None) -> None:
                                     "checked": "Checked", "score_percent": "Score (%)"})
     show_figure(progress_figure(lessons), "Each bar is one lesson's practice quiz: your best score on each question, "
                 "counting unanswered questions as 0. Answer quizzes in the lessons, then re-run this cell.", table)
+    objective_table = objectives[["lesson", "objective", "objective_text", "checked", "questions", "score_percent"]]
+    show_figure(objective_figure(objectives), "Each bar is one learning objective; the lesson's objectives are listed "
+                "at its start. Low bars show what to review.", objective_table.rename(columns={
+                    "lesson": "Lesson", "objective": "Objective", "objective_text": "What you can do",
+                    "checked": "Checked", "questions": "Questions", "score_percent": "Score (%)"}))
     items = "".join(f"<li>{html.escape(text)}</li>" for text in review_suggestions(objectives))
     display(HTML(f"<p><strong>What to review next</strong></p><ul>{items}</ul>"))
