@@ -114,6 +114,51 @@ def pk_timings(repeats: int = 200) -> dict[str, float]:
             "widget_p50": 1000 * statistics.median(changes), "widget_p95": 1000 * changes[94]}
 
 
+def static_html_sizes() -> list[tuple[str, int]]:
+    """Each lesson rendered as nbviewer does (nbconvert lab template), in bytes; CDN scripts are not included."""
+    from nbconvert import HTMLExporter
+
+    from ketamine_course.notebooks import lesson_paths
+
+    exporter = HTMLExporter(template_name="lab")
+    return [(p.stem, len(exporter.from_filename(str(p))[0].encode())) for p in lesson_paths()]
+
+
+def setup_time() -> tuple[float, float]:
+    """The README's first command from nothing: (seconds to create a venv and install requirements.txt, seconds
+    until a JupyterLab started from it answers). Uses a temporary folder; needs the package registry."""
+    import socket
+    import urllib.request
+    import venv
+
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        venv.EnvBuilder(with_pip=True).create(Path(scratch) / "venv")
+        python = Path(scratch) / "venv" / "bin" / "python"
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
+                        str(ROOT / "requirements.txt")], cwd=ROOT, check=True)
+        installed = time.perf_counter() - started
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {**os.environ, "JUPYTER_RUNTIME_DIR": scratch, "JUPYTER_CONFIG_DIR": scratch}
+        server = subprocess.Popen([str(python), "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1",
+                                   f"--port={port}", "--IdentityProvider.token=bench", "--allow-root"],
+                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=bench", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            answering = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(20)
+    return installed, answering
+
+
 def suite_time() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest", "--nbval", "-n", "2", "--dist", "loadfile", "-q"], cwd=ROOT,
@@ -124,6 +169,7 @@ def suite_time() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", action="store_true", help="also time the whole test command")
+    parser.add_argument("--setup", action="store_true", help="also time a fresh set-up (new venv, install, JupyterLab)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"import ketamine_course: {import_time() * 1000:.0f} ms (median of 5 fresh interpreters)")
@@ -142,6 +188,13 @@ def main() -> None:
     grading = grading_run(1000, 30)
     print(f"grading 1,000 submissions × 30 questions: {grading['grade']:.2f} s to read, check and grade; "
           f"{grading['cli']:.2f} s for the whole grade command with all outputs (target ≤ 5 s)")
+    print(f"{'lesson (static HTML, as nbviewer)':36} {'size (KB)':>10}")
+    for stem, size in static_html_sizes():
+        print(f"{stem:36} {size / 1024:10.0f}")
+    if args.setup:
+        installed, answering = setup_time()
+        print(f"fresh set-up: venv + requirements.txt installed in {installed:.0f} s; JupyterLab answering after "
+              f"{answering:.0f} s (target ≤ 90 s)")
     if args.suite:
         print(f"whole test command: {suite_time():.0f} s")
 
