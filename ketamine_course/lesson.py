@@ -42,13 +42,17 @@ def show_references(lesson: str, datasets: Iterable[str] = (), quiz: bool = True
 
 
 # Accessibility fixes for static pages (nbviewer, nbconvert HTML), found with axe-core: links inside text must not be
-# told apart by colour alone, and the theme's grey In/Out prompts (#b0b0b0 on white, contrast 2.2) are too faint.
+# told apart by colour alone, the theme's grey In/Out prompts (#b0b0b0 on white, contrast 2.2) and green numbers in
+# code are too faint.
 # Shown with the notice, which every lesson displays first; a <style> in an output applies to the whole page there.
 # (Untrusted JupyterLab strips it; JupyterLab's own theme is unaffected.)
 COURSE_CSS = (
     "<style>.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited {text-decoration: underline !important;}"
     " .jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea-prompt, .jp-OutputArea-prompt"
     " {color: #595959 !important; opacity: 1 !important;}"
+    # the code theme's green for numbers and operator words (#008800 on #f5f5f5: contrast 4.25)
+    " .highlight .m, .highlight .mf, .highlight .mi, .highlight .mh, .highlight .mo, .highlight .il,"
+    " .highlight .ow {color: #006400 !important;}"
     "</style>"
 )
 

@@ -39,9 +39,9 @@ def shared() -> dict[str, widgets.Widget]:
         "auto": widgets.Layout(width="auto"),
         "question": widgets.Layout(border_top="1px solid #ddd", padding="4px 0"),
         "number": widgets.Layout(width="16em"),
-        "label": widgets.Layout(min_width="16em"),
         "none": widgets.Layout(),
         "description": DescriptionStyle(),
+        "matching": DescriptionStyle(description_width="initial"),
         "checkbox": CheckboxStyle(),
         "html": HTMLStyle(),
         "label_style": LabelStyle(),
@@ -105,11 +105,12 @@ class QuestionWidget(widgets.VBox):
         if v.type == "matching":
             rows = []
             for item_id, item_text in v.items:
+                # the item text is the dropdown's description: a real <label> for the <select> (screen readers)
                 dropdown = widgets.Dropdown(options=[("— choose —", None)] + [(t, o) for o, t in v.options],
-                                            value=None, description="", layout=shared()["auto"],
-                                            style=shared()["description"])
+                                            value=None, description=item_text, layout=shared()["auto"],
+                                            style=shared()["matching"])
                 self._controls[item_id] = dropdown
-                rows.append(widgets.HBox([_label(item_text, "label"), dropdown], layout=shared()["none"]))
+                rows.append(dropdown)
             return rows
         raise ValueError(f"unknown question type {v.type!r}")
 
