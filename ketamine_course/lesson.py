@@ -16,7 +16,7 @@ EDUCATIONAL_NOTICE = (
     "**Educational use only.** This course teaches pharmacology, the evidence and the law. It is not medical advice, "
     "gives no personal dosing advice and no instructions for non-medical use. Decisions about treatment belong to a "
     "patient and their clinician. If you or someone you know is struggling with substance use or thoughts of suicide, "
-    "contact local emergency services or a helpline (lesson 6 lists some)."
+    "contact local emergency services or a helpline (lesson 6 says where to find help)."
 )
 
 
