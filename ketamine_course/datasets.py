@@ -112,8 +112,14 @@ class TrialResult(SourcedRow):
     effect: float | None = Field(None, description="Effect as reported (or derived: see approximate / notes).")
     ci_low: float | None = Field(None, description="Lower 95 % confidence limit of ``effect``.")
     ci_high: float | None = Field(None, description="Upper 95 % confidence limit of ``effect``.")
-    result: Literal["positive", "negative"] = Field(
-        description="Did the trial meet its primary objective (as its authors or the cited sources state)?")
+    result: Literal["positive", "negative", "mixed"] = Field(
+        description="Did the trial meet its primary objective (as its authors or the cited sources state)? mixed: "
+                    "one of two co-primary outcomes was met.")
+    endpoint_role: Literal["primary", "key_secondary", "secondary", "subgroup"] | None = Field(
+        None, description="Role of this row's outcome in the trial, when the source names it (lesson 5).")
+    row_result: Literal["favours_drug", "no_significant_difference", "favours_comparator"] | None = Field(
+        None, description="This row's own result as the source reports it (a trial can meet its primary outcome and "
+                          "still show no difference on this one); empty when no test of this row was read.")
     notes: str = Field(min_length=1, description="What was read where, and the working for any derived value.")
 
     @model_validator(mode="after")
@@ -361,7 +367,7 @@ DATASETS: dict[str, DatasetSpec] = {
             "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, "
             "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
             "approximate.",
-            ("04-evidence-depression",),
+            ("04-evidence-depression", "05-evidence-beyond-depression"),
         ),
         DatasetSpec(
             "receptor_affinities",
