@@ -8,6 +8,7 @@ from these models by :func:`data_dictionary_markdown`, so the descriptions live 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -308,10 +309,32 @@ class DatasetSpec:
     row_model: type[SourcedRow]
     description: str
     used_in: tuple[str, ...]
+    #: Which rows a lesson cites when it lists the data set's sources (``None``: every row). The trial data set
+    #: serves lesson 4 (depression) and lesson 5 (other indications), and each lists only its own trials.
+    rows_for_lesson: Callable[[SourcedRow, str], bool] | None = None
 
     @property
     def path(self) -> Path:
         return data_dir() / self.filename
+
+    def rows_cited_by(self, rows: list[SourcedRow], lesson: str) -> list[SourcedRow]:
+        """The rows whose sources ``lesson`` lists (all rows unless ``rows_for_lesson`` says otherwise)."""
+        if self.rows_for_lesson is None:
+            return rows
+        return [row for row in rows if self.rows_for_lesson(row, lesson)]
+
+
+DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
+
+
+def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
+    """Lesson 4 lists the depression trials' sources, lesson 5 the others; any other lesson lists all."""
+    depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
+    if lesson.startswith("04-"):
+        return depression
+    if lesson.startswith("05-"):
+        return not depression
+    return True
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -368,6 +391,7 @@ DATASETS: dict[str, DatasetSpec] = {
             "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
             "approximate.",
             ("04-evidence-depression", "05-evidence-beyond-depression"),
+            _trial_row_for_lesson,
         ),
         DatasetSpec(
             "receptor_affinities",
