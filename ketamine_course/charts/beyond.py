@@ -24,6 +24,8 @@ from ketamine_course.evidence.unblinding import observed_difference
 NNT_CAP = 20  # colour scale stops here; larger NNTs share the last colour
 DEFAULT_N_VALUES = (10, 30, 100, 300)
 DEFAULT_RATES = tuple(range(0, 101, 5))
+TEXT_POSITION = {"FEDER2021": "top left", "ABBAR2022": "middle right", "GRUNEBAUM2018": "bottom right",
+                 "DAKWAR2019": "middle left", "TAYLOR2018_LSAS": "middle right"}
 
 
 def _nnt_layers(rates: list[int], n: int) -> tuple[list[list[float | None]], list[list[float | None]], list]:
@@ -68,7 +70,8 @@ def nnt_explorer_figure(trial_points: pd.DataFrame, rates: tuple[int, ...] = DEF
         name="Drug = control (NNT infinite)", hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=trial_points["pct_control"], y=trial_points["pct_drug"], mode="markers+text",
-        text=[label.split(" · ")[0] for label in trial_points["label"]], textposition="top center",
+        text=[label.split(" · ")[0] for label in trial_points["label"]],
+        textposition=[TEXT_POSITION.get(t, "top center") for t in trial_points["trial_id"]],
         marker={"symbol": "diamond", "size": 11, "color": OKABE_ITO["vermillion"],
                 "line": {"color": "white", "width": 1}},
         customdata=np.column_stack([trial_points["label"], trial_points["rd_points"], trial_points["nnt"],
@@ -85,14 +88,13 @@ def nnt_explorer_figure(trial_points: pd.DataFrame, rates: tuple[int, ...] = DEF
         title={"text": "NNT explorer: two response rates → difference → NNT (and how sure we are)"},
         xaxis={"title": {"text": "Control group: % with the good outcome"}, "range": [-2.5, 102.5],
                "dtick": 10},
-        yaxis={"title": {"text": "Drug group: % with the good outcome"}, "range": [-2.5, 102.5], "dtick": 10,
-               "scaleanchor": "x"},
-        height=640, margin={"t": 70, "b": 150},
-        legend={"orientation": "h", "y": -0.3, "x": 0},
+        yaxis={"title": {"text": "Drug group: % with the good outcome"}, "range": [-2.5, 102.5], "dtick": 10},
+        height=680, margin={"t": 80, "b": 210},
+        legend={"orientation": "h", "y": -0.45, "x": 0},
         sliders=[{"active": list(n_values).index(initial_n), "steps": steps, "y": -0.12, "len": 0.9,
                   "currentvalue": {"prefix": "Participants per arm: "}}],
         annotations=[{"text": "Grey: 95% CI for the difference includes 0 at this sample size (Wald interval)",
-                      "xref": "paper", "yref": "paper", "x": 0, "y": 1.02, "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": 1.05, "showarrow": False,
                       "xanchor": "left", "font": {"size": 12}}],
     )
     return fig
@@ -145,7 +147,7 @@ def unblinding_figure(true_effects: tuple[float, ...] = UNBLINDING_TRUE,
         xaxis={"title": {"text": "Participants who correctly guess their allocation, each arm (%; 50 = chance)"},
                "range": [48, 102]},
         yaxis={"title": {"text": "Observed drug − placebo difference (scale points)"}, "rangemode": "tozero"},
-        height=520, margin={"t": 70, "b": 150}, legend={"orientation": "h", "y": -0.38, "x": 0},
+        height=540, margin={"t": 90, "b": 150}, legend={"orientation": "v", "x": 1.02, "y": 1},
         sliders=[{"active": list(expectancies).index(initial), "steps": steps, "y": -0.16, "len": 0.9,
                   "currentvalue": {"prefix": "Assumed expectancy effect (points): "}}],
         annotations=[{"text": "Model: observed = true effect + expectancy × (2 × share correct − 1). Dotted: true "
@@ -192,9 +194,10 @@ def funnel_figure(points: pd.DataFrame, centre_log_or: float) -> go.Figure:
     fig.update_layout(
         title={"text": f"Funnel plot of every odds ratio in the lesson-5 data: {n_ind} trials, "
                        f"{len(points) - n_ind} subgroups"},
-        xaxis={"title": {"text": "Odds ratio (log scale; > 1 favours ketamine)"}, "type": "log"},
-        yaxis={"title": {"text": "Standard error of log odds ratio (larger = smaller study)"},
-               "autorange": "reversed"},
-        height=480, legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"b": 130},
+        xaxis={"title": {"text": "Odds ratio (log scale; > 1 favours ketamine)"}, "type": "log",
+               "tickvals": [0.25, 0.5, 1, 2, 4, 8, 16, 32],
+               "ticktext": ["0.25", "0.5", "1", "2", "4", "8", "16", "32"]},
+        yaxis={"title": {"text": "SE of log OR (larger = smaller study)"}, "autorange": "reversed"},
+        height=500, legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"t": 90, "b": 130},
     )
     return fig
