@@ -33,7 +33,7 @@ COURSE_MAP: list[LessonEntry] = [
     LessonEntry(4, "04-evidence-depression", "Evidence: depression",
                 "Landmark trials, repeated infusions, esketamine, a meta-analysis you can explore.", 75),
     LessonEntry(5, "05-evidence-beyond-depression", "Evidence beyond depression, and how to read it",
-                "Suicidal ideation, anxiety, PTSD, addiction, epilepsy, pain; unblinding, NNT, bias.", 60),
+                "Suicidal ideation, anxiety, PTSD, addiction, epilepsy, pain; unblinding, NNT, bias.", 75),
     LessonEntry(6, "06-safety-misuse-harm", "Safety, misuse and harm",
                 "Adverse effects with frequencies, bladder toxicity, misuse, monitoring, where to find help.", 50),
     LessonEntry(7, "07-regulation", "Regulation",

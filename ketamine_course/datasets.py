@@ -8,6 +8,7 @@ from these models by :func:`data_dictionary_markdown`, so the descriptions live 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -112,8 +113,14 @@ class TrialResult(SourcedRow):
     effect: float | None = Field(None, description="Effect as reported (or derived: see approximate / notes).")
     ci_low: float | None = Field(None, description="Lower 95 % confidence limit of ``effect``.")
     ci_high: float | None = Field(None, description="Upper 95 % confidence limit of ``effect``.")
-    result: Literal["positive", "negative"] = Field(
-        description="Did the trial meet its primary objective (as its authors or the cited sources state)?")
+    result: Literal["positive", "negative", "mixed"] = Field(
+        description="Did the trial meet its primary objective (as its authors or the cited sources state)? mixed: "
+                    "one of two co-primary outcomes was met.")
+    endpoint_role: Literal["primary", "key_secondary", "secondary", "subgroup"] | None = Field(
+        None, description="Role of this row's outcome in the trial, when the source names it (lesson 5).")
+    row_result: Literal["favours_drug", "no_significant_difference", "favours_comparator"] | None = Field(
+        None, description="This row's own result as the source reports it (a trial can meet its primary outcome and "
+                          "still show no difference on this one); empty when no test of this row was read.")
     notes: str = Field(min_length=1, description="What was read where, and the working for any derived value.")
 
     @model_validator(mode="after")
@@ -302,10 +309,32 @@ class DatasetSpec:
     row_model: type[SourcedRow]
     description: str
     used_in: tuple[str, ...]
+    #: Which rows a lesson cites when it lists the data set's sources (``None``: every row). The trial data set
+    #: serves lesson 4 (depression) and lesson 5 (other indications), and each lists only its own trials.
+    rows_for_lesson: Callable[[SourcedRow, str], bool] | None = None
 
     @property
     def path(self) -> Path:
         return data_dir() / self.filename
+
+    def rows_cited_by(self, rows: list[SourcedRow], lesson: str) -> list[SourcedRow]:
+        """The rows whose sources ``lesson`` lists (all rows unless ``rows_for_lesson`` says otherwise)."""
+        if self.rows_for_lesson is None:
+            return rows
+        return [row for row in rows if self.rows_for_lesson(row, lesson)]
+
+
+DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
+
+
+def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
+    """Lesson 4 lists the depression trials' sources, lesson 5 the others; any other lesson lists all."""
+    depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
+    if lesson.startswith("04-"):
+        return depression
+    if lesson.startswith("05-"):
+        return not depression
+    return True
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -361,7 +390,8 @@ DATASETS: dict[str, DatasetSpec] = {
             "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, "
             "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
             "approximate.",
-            ("04-evidence-depression",),
+            ("04-evidence-depression", "05-evidence-beyond-depression"),
+            _trial_row_for_lesson,
         ),
         DatasetSpec(
             "receptor_affinities",

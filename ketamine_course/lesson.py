@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from IPython.display import HTML, display
 
 from ketamine_course.citations import lesson_markdown
-from ketamine_course.datasets import load_rows
+from ketamine_course.datasets import dataset_spec, load_rows
 from ketamine_course.markdown import render_markdown
 from ketamine_course.paths import lessons_dir
 from ketamine_course.references import cited_keys_in_markdown, reference_list_html
@@ -24,7 +24,7 @@ def lesson_reference_keys(lesson: str, datasets: Iterable[str] = (), quiz: bool 
     """Keys a lesson cites: its Markdown links, the data sets it charts, and its quiz bank."""
     keys = cited_keys_in_markdown(lesson_markdown(lessons_dir() / f"{lesson}.ipynb"))
     for name in datasets:
-        for row in load_rows(name):
+        for row in dataset_spec(name).rows_cited_by(load_rows(name), lesson):
             keys.extend(row.source_key)
     if quiz:
         from ketamine_course.quiz.bank import bank_for_lesson
