@@ -43,7 +43,7 @@ from ketamine_course.quiz.public import seeded_rng
 from ketamine_course.quiz.submission import Assignment, write_json_atomically
 
 EXAM_ID = "08-final-exam"
-EXAM_TITLE = "Final exam: Ketamine — pharmacology, therapeutic evidence and regulation"
+EXAM_TITLE = "Final exam"
 EXAM_SEED = "ketamine-course-final-exam-2026"
 EXAM_LESSONS = ("00", "01", "02", "03", "04", "05", "06", "07")
 DEFAULT_PER_BANK = 5
