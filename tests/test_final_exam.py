@@ -122,3 +122,26 @@ def test_out_of_date_exam_refuses_a_key(tmp_path) -> None:
     with pytest.raises(FinalExamError, match="does not match"):
         write_answer_key(tmp_path / "key.json", folder=folder)
     assert not (tmp_path / "key.json").exists()
+
+
+def test_student_submission_of_the_committed_exam_grades_with_the_key(tmp_path) -> None:
+    """The whole path: the committed exam in assessment mode → Submit → `ketamine-course grade` with the key."""
+    import csv
+
+    from ketamine_course.quiz.session import assessment_quiz
+
+    key = load_answer_key(write_answer_key(tmp_path / "key.json"))
+    quiz = assessment_quiz(FILES.assignment, submissions_dir=tmp_path / "subs")
+    assert all(q.check_button is None for q in quiz.questions)
+    questions = key.question_objects()
+    for question in questions[1:]:  # the first is left blank
+        response = correct_response(question)
+        quiz.question(question.id).set_response(str(response) if question.type == "numeric" else response)
+    quiz.student.value = "Test Student"
+    quiz.submit_button.click()
+    assert "\u2714 Submitted" in quiz.submission_status.value
+    assert main(["grade", str(tmp_path / "subs"), "--key", str(tmp_path / "key.json"), "--out",
+                 str(tmp_path / "grades")]) == 0
+    with (tmp_path / "grades" / "gradebook.csv").open(encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert float(row["total"]) == pytest.approx(len(questions) - 1)
