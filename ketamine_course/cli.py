@@ -1,7 +1,7 @@
 """The ``ketamine-course`` command: course maintenance and the instructor's workflow.
 
 This module only declares the sub-commands and their help; the work is done in :mod:`ketamine_course.instructor`
-(validate, list, assign, grade, export, guide) and in the course modules (regenerate, check).
+(validate, list, assign, grade, export, guide, final-exam) and in the course modules (regenerate, check).
 
 Run ``ketamine-course --help`` for the list; each sub-command's ``--help`` explains it with an example.
 """
@@ -191,7 +191,24 @@ def _add_instructor_commands(sub: argparse._SubParsersAction) -> None:
     )
     guide.add_argument("--check", action="store_true", help="do not write; exit 1 if the guide is out of date")
     guide.set_defaults(handler=commands.cmd_guide)
-    for name in ("validate", "list", "assign", "grade", "export", "guide"):
+
+    exam = sub.add_parser(
+        "final-exam", help="the course's final exam (lesson 8): write its answer key, check or rebuild it",
+        formatter_class=RAW,
+        description="The final exam is a fixed, seeded draw from every lesson bank (00-07) built with the same "
+        "machinery as 'assign'. Its student files are committed in lessons/ (08-final-exam.ipynb and "
+        "08-final-exam.json, no answers); its answer key is never committed: --key FILE writes it (mode 0600) to a "
+        "path outside lessons/, after checking that the committed exam still matches the banks. With no option: "
+        "check only (exit 1 if out of date). --update (course maintainers, after a bank changed): rewrite the student "
+        "files, then run 'ketamine-course regenerate 08-final-exam'.\n\nExamples:\n"
+        "  ketamine-course final-exam --key ~/exam-keys/08-final-exam.answer-key.json\n"
+        "  ketamine-course grade collected/ --key ~/exam-keys/08-final-exam.answer-key.json\n"
+        "  ketamine-course final-exam --update && ketamine-course regenerate 08-final-exam",
+    )
+    exam.add_argument("--key", metavar="FILE", help="write the answer key here (must be outside lessons/)")
+    exam.add_argument("--update", action="store_true", help="rebuild lessons/08-final-exam.{json,ipynb} from the banks")
+    exam.set_defaults(handler=commands.cmd_final_exam)
+    for name in ("validate", "list", "assign", "grade", "export", "guide", "final-exam"):
         sub.choices[name].description = _wrap(sub.choices[name].description)
 
 

@@ -150,3 +150,24 @@ def cmd_guide(args: argparse.Namespace) -> int:
         return 0 if current else 1
     print(f"{guide_path()} {'was already current' if current else 'updated'}")
     return 0
+
+
+def cmd_final_exam(args: argparse.Namespace) -> int:
+    from ketamine_course.instructor.final_exam import FinalExamError, exam_is_current, write_answer_key, write_exam
+
+    try:
+        if args.update:
+            files = write_exam()
+            print(f"wrote {files.assignment} and {files.notebook}; now run: ketamine-course regenerate 08-final-exam")
+        elif not args.key:
+            current = exam_is_current()
+            print("the final exam matches the quiz banks" if current else
+                  "the final exam is OUT OF DATE: run ketamine-course final-exam --update")
+            return 0 if current else 1
+        if args.key:
+            path = write_answer_key(Path(args.key))
+            print(f"answer key: {path}   (instructor only: mode 0600; never put it in lessons/ or hand it out)")
+    except (FinalExamError, ValueError) as exc:
+        _err(str(exc))
+        return 1
+    return 0
