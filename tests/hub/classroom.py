@@ -91,6 +91,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_block(size: int, low: int = 20000, high: int = 32000) -> int:
+    """The first port of ``size`` consecutive free ports below Linux's ephemeral range (32768–60999), which the OS
+    never hands out for a bind to port 0 (how kernels and other tests pick theirs)."""
+    import random
+
+    rng = random.Random()
+    for _ in range(50):
+        base = rng.randrange(low, high - size)
+        try:
+            for port in range(base, base + size):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError(f"no block of {size} free ports between {low} and {high}")
+
+
 def venv_script(name: str) -> Path:
     """A console script next to this Python (the venv the course is installed in)."""
     path = Path(sys.executable).parent / name
@@ -135,6 +153,16 @@ c.Spawner.args = settings["server_args"]
 c.Spawner.start_timeout = settings["timeout"]
 c.Spawner.http_timeout = settings["timeout"]
 c.Spawner.default_url = "/lab/tree/lessons/00-start-here.ipynb"
+# Server ports come from a block below the kernel's ephemeral range: a random port (the default) was once taken by
+# a TCP kernel of a test running beside this one before the server bound it, and the hub waited for it in vain.
+_ports = iter(range(settings["server_port_base"], settings["server_port_base"] + 200))
+
+
+def give_port(spawner):
+    spawner.port = next(_ports)
+
+
+c.Spawner.pre_spawn_hook = give_port
 
 
 def per_user(template):
@@ -210,6 +238,7 @@ def start_hub(state: Path, timeout_s: float = 240, niceness: int = 0) -> Hub:
         "homes": str(state / "homes"), "runtime": str(runtime), "proxy": str(proxy),
         "singleuser": str(venv_script("jupyterhub-singleuser")), "server_args": server_args, "timeout": timeout_s,
         "environment": environment, "service": SERVICE, "token": token, "scopes": SCOPES,
+        "server_port_base": free_port_block(200),
     }
     (state / "settings.json").write_text(json.dumps(settings, indent=1), encoding="utf-8")
     (state / "jupyterhub_config.py").write_text(HUB_CONFIG, encoding="utf-8")
