@@ -132,7 +132,7 @@ def is_progress_store(path: Path) -> bool:
     with path.open("rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
             return False
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with sqlite3.connect(path) as connection:  # not mode=ro: a WAL store without its -shm file refuses that
         return bool(connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'attempts'").fetchone())
 
 
