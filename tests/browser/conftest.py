@@ -26,6 +26,9 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # the class simulation (tests/hub/) may run beside these tests under xdist and keep both cores busy for minutes:
+    # loading a 5 MB lesson page then took over Playwright's default 30 s
+    context.set_default_navigation_timeout(120_000)
     page = context.new_page()
     page.set_default_timeout(120_000)  # generous: a loaded 2-core machine parses plotly.js slowly
     yield page
