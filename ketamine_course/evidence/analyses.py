@@ -93,7 +93,8 @@ ANALYSES: tuple[Analysis, ...] = (
         "not independent studies. Shown to compare doses; SDs were derived from SEs (approximate).",
     ),
     Analysis(
-        "sustain1_relapse", "Placebo-controlled · SUSTAIN-1 relapse, continuing esketamine vs switching to placebo (RR)",
+        "sustain1_relapse",
+        "Placebo-controlled · SUSTAIN-1 relapse, continuing esketamine vs switching to placebo (RR)",
         "placebo", "binary",
         (("SUSTAIN1_stable_remitters", "SUSTAIN-1, stable remitters"),
          ("SUSTAIN1_stable_responders", "SUSTAIN-1, stable responders")),
