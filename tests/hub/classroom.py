@@ -46,6 +46,19 @@ SERVICE = "class-simulation"
 SCOPES = ["admin:users", "admin:servers", "tokens", "list:users", "read:users", "access:servers"]
 
 
+def run_coroutine(coroutine):
+    """Run ``coroutine`` to completion in a fresh event loop on its own thread.
+
+    ``asyncio.run`` refuses to start when the calling thread already has a running loop — which is the case on a
+    pytest-xdist worker that also ran the browser tests (Playwright's sync API keeps a loop running in the main
+    thread for the session-scoped browser). A separate thread has no loop, whatever ran before.
+    """
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class HubUnavailable(RuntimeError):
     """The hub cannot be started on this machine (no npm/node to fetch the proxy); the reason is the message."""
 
@@ -258,7 +271,7 @@ def start_hub(state: Path, timeout_s: float = 240, niceness: int = 0) -> Hub:
         if process.poll() is not None:
             raise RuntimeError(f"JupyterHub exited with {process.returncode}:\n{hub.log_tail()}")
         try:
-            status, _ = asyncio.run(_request(hub, "GET", "/hub/api/"))
+            status, _ = run_coroutine(_request(hub, "GET", "/hub/api/"))
             if status == 200:
                 return hub
         except OSError:

@@ -13,7 +13,6 @@ on a laptop and fails in CI (``CI=true``), so it never silently stops running.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 import shutil
@@ -36,6 +35,7 @@ from tests.hub.classroom import (
     in_ci,
     percentile,
     run_class,
+    run_coroutine,
     start_hub,
     stop_hub,
 )
@@ -75,7 +75,7 @@ def simulated_class(proxy, tmp_path_factory) -> dict:
     hub: Hub = start_hub(root / "state", niceness=NICENESS)
     leftover: list[int] = []
     try:
-        result: ClassResult = asyncio.run(run_class(hub, plans, LESSON, f"handout/{ASSIGNMENT}.json", prepare_home))
+        result: ClassResult = run_coroutine(run_class(hub, plans, LESSON, f"handout/{ASSIGNMENT}.json", prepare_home))
     except BaseException:
         print(hub.log_tail())
         raise
