@@ -49,8 +49,15 @@ class Reference(BaseModel):
     doi: str | None = Field(None, pattern=DOI_PATTERN, description="DOI, bare (10.xxxx/...).")
     pmid: str | None = Field(None, pattern=PMID_PATTERN, description="PubMed id, digits only.")
     pmcid: str | None = Field(None, pattern=PMCID_PATTERN, description="PubMed Central id, PMC followed by digits.")
-    url: str | None = Field(None, pattern=URL_PATTERN, description="Web address (labels, regulator pages).")
+    url: str | None = Field(None, pattern=URL_PATTERN,
+                            description="The work's own web address: the publisher's, regulator's, legislature's or "
+                                        "registry's page (labels, regulator pages, legislation). Never a copy.")
     accessed: date | None = Field(None, description="Date a web page or label was read (YYYY-MM-DD).")
+    checked_copy_url: str | None = Field(
+        None, pattern=URL_PATTERN,
+        description="Where the facts were actually read when that was a copy (an archive, a repository, a mirror), "
+                    "not the work's own page: the audit trail for a reviewer. Not shown to readers, who get the "
+                    "DOI, PMID or official address.")
 
     @model_validator(mode="after")
     def _has_identifier(self) -> Reference:
@@ -115,6 +122,45 @@ class Reference(BaseModel):
         if self.accessed:
             links.append(f"accessed {self.accessed.isoformat()}")
         return html.escape(self._body()) + (" " + ". ".join(links) + "." if links else "")
+
+
+# Hosts whose pages are a label's, regulator's or legislature's own (a manufacturer's label site counts for its label).
+# A label, regulator page or piece of legislation cited by web address must be on one of these; a copy found elsewhere
+# is recorded in ``checked_copy_url`` and the official address goes in ``url``.
+OFFICIAL_HOST_SUFFIXES = (
+    ".gov", ".gov.uk", ".gov.hk", ".govt.nz", ".gc.ca", "canada.ca", ".europa.eu", "who.int", ".gov.au", ".gouv.fr",
+    ".admin.ch", "swissmedicinfo.ch", "unodc.org", "incb.org", "legislation.gov.uk", "janssenlabels.com",
+    "pfizermedicalinformation.com", "spravatorems.com", "parpharm.com", "par.com",
+)
+PLACEHOLDER_TEXT = re.compile(r"not (?:seen|shown)|anonymous|\[\.\.\.\]|\[…\]|full subtitle", re.IGNORECASE)
+COPY_OF_ANOTHER_PAGE = re.compile(r"proxy|%3A%2F%2F|[?&](?:q|url)=https?", re.IGNORECASE)
+
+
+def url_host(url: str) -> str:
+    return url.split("/")[2].split(":")[0].lower() if "://" in url else ""
+
+
+def is_official_host(host: str) -> bool:
+    return any(host == suffix.lstrip(".") or host.endswith(suffix if suffix.startswith(".") else "." + suffix)
+               or host == suffix for suffix in OFFICIAL_HOST_SUFFIXES)
+
+
+def source_quality_problems(ref: Reference) -> list[str]:
+    """What keeps ``ref`` from being a citation a reader can open and trust: placeholder authors or titles, a journal
+    article without DOI or PMID, a web proxy's address, an official document cited at an unofficial address."""
+    problems = []
+    for column in ("authors", "title"):
+        if PLACEHOLDER_TEXT.search(getattr(ref, column)):
+            problems.append(f"{column} is a placeholder ({getattr(ref, column)[:60]!r}): give the work's own")
+    if ref.kind in ("article", "review") and not (ref.doi or ref.pmid):
+        problems.append("a journal article needs a DOI or a PMID")
+    if ref.url and COPY_OF_ANOTHER_PAGE.search(ref.url):
+        problems.append(f"url {ref.url[:60]!r} is a proxy's copy: put the original address there")
+    if (ref.kind in ("label", "regulator", "legislation") and ref.url and not (ref.doi or ref.pmid)
+            and not is_official_host(url_host(ref.url))):
+        problems.append(f"a {ref.kind} needs its official address, not {url_host(ref.url)!r} (a copy goes in "
+                        "checked_copy_url)")
+    return problems
 
 
 class ReferenceList:

@@ -15,9 +15,9 @@ from ketamine_course.references import (
 from tests.helpers import write_csv
 
 HEADER = ["key", "kind", "authors", "year", "title", "container", "volume", "issue", "pages", "doi", "pmid", "pmcid",
-          "url", "accessed"]
+          "url", "accessed", "checked_copy_url"]
 GOOD = ["smith2020", "article", "Smith AB; Jones C", "2020", "A study", "J Test", "1", "2", "3-4", "10.1000/xyz",
-        "123456", "PMC1234567", "", ""]
+        "123456", "PMC1234567", "", "", ""]
 
 
 def test_course_reference_list_loads_and_every_entry_formats() -> None:

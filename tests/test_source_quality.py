@@ -1,0 +1,110 @@
+"""Every reference is one a reader can open and trust: no placeholder authors or titles, a DOI or PMID for every journal
+article, no web-proxy addresses, and official addresses for labels, regulator pages and legislation.
+
+``NOT_YET_FIXED`` lists the references that broke these rules when the rules were written (2026-12-01). It may only
+shrink: a reference that now passes must be removed from it, and a new reference must pass. Where a primary record
+truly cannot be found, the reference stays here with the reason in a comment.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ketamine_course.references import Reference, course_references, source_quality_problems
+
+NOT_YET_FIXED: set[str] = {
+    "anesthesiology2021_chiral",
+    "bender2001",
+    "bmcid2016_table5",
+    "canada_sor_2005_270",
+    "cfr_1308_13",
+    "cottrell2008",
+    "cpn2021_esk_meta",
+    "cpt2020_esketamine",
+    "dea_1999_withdrawal",
+    "domany2020",
+    "ebert1997",
+    "ekstrand2024",
+    "elektd_secondary2024",
+    "escape_bjp_sensitivity",
+    "eu_smpc_hu",
+    "fda_2019_spravato_news",
+    "fda_2023_compounded",
+    "gastaldon2019",
+    "hc_2005_notice",
+    "hijazi2003",
+    "jordan2006",
+    "kamp2020",
+    "kawczak2024",
+    "ketalar_ch",
+    "ketalar_label_hs",
+    "ketalar_label_par",
+    "ketalar_label_par_old",
+    "ketalar_us_2009",
+    "ketalar_us_di",
+    "ketalar_us_hl",
+    "marland2013",
+    "menon2023",
+    "mion2013",
+    "mion2017",
+    "noah_vet_ketamine",
+    "ochsross2020",
+    "pharmacother2022_tbl5",
+    "pmc9118341_2022",
+    "popova2019",
+    "shahani2007",
+    "simons2022",
+    "singh2016",
+    "spravato_ch_ia",
+    "spravato_ch_pk",
+    "spravato_label_2019",
+    "spravato_label_2021",
+    "spravato_label_current_mirror",
+    "taylor2018",
+    "turkoz2021",
+    "uk_em_2014",
+    "usc_21_812",
+    "yanagihara2003",
+}
+
+
+def test_references_meet_the_source_rules_or_are_listed_as_not_yet_fixed() -> None:
+    failing = {ref.key: source_quality_problems(ref) for ref in course_references() if source_quality_problems(ref)}
+    new = {key: problems for key, problems in failing.items() if key not in NOT_YET_FIXED}
+    assert not new, f"references breaking the source rules: {new}"
+    fixed = NOT_YET_FIXED - set(failing)
+    assert not fixed, f"these now pass: remove them from NOT_YET_FIXED: {sorted(fixed)}"
+
+
+def reference(**fields: str) -> Reference:
+    base = {"key": "x2020", "kind": "article", "authors": "Smith AB", "year": 2020, "title": "A trial",
+            "doi": "10.1000/abc"}
+    return Reference.model_validate({**base, **fields})
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"authors": "[authors not shown in the record read]"}, "authors is a placeholder"),
+    ({"authors": "Anonymous"}, "authors is a placeholder"),
+    ({"title": "Ketamine Pharmacokinetics: A Systematic Review of [...]"}, "title is a placeholder"),
+    ({"doi": None, "url": "https://example.org/paper"}, "needs a DOI or a PMID"),
+    ({"url": "https://melakarnets.com/proxy/index.php?q=https%3A%2F%2Fwww.scribd.com"}, "proxy's copy"),
+    ({"kind": "label", "doi": None, "url": "https://pillsync.com/spravato"}, "official address, not 'pillsync.com'"),
+    ({"kind": "regulator", "doi": None, "url": "https://maestrodatabase.com/fda"}, "official address"),
+])
+def test_each_rule_catches_what_it_names(fields: dict, expected: str) -> None:
+    problems = source_quality_problems(reference(**fields))
+    assert any(expected in p for p in problems), problems
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"title": "[History of ketamine] (translated title in brackets)"},
+    {"doi": None, "pmid": "12345678"},
+    {"kind": "label", "doi": None, "url": "https://www.accessdata.fda.gov/drugsatfda_docs/label/x.pdf"},
+    {"kind": "label", "doi": None, "url": "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=abc"},
+    {"kind": "legislation", "doi": None, "url": "https://www.legislation.gov.uk/uksi/2014/1106/contents/made"},
+    {"kind": "regulator", "doi": None, "url": "https://www.gov.uk/government/consultations/ketamine"},
+    {"kind": "website", "doi": None, "url": "https://www.jnj.com/media-center/press-releases/x"},
+])
+def test_good_references_pass(fields: dict) -> None:
+    assert source_quality_problems(reference(**fields)) == []
