@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from ketamine_course.live.static_twin import STATIC_TWIN_MARKER
 from ketamine_course.paths import lessons_dir
 from ketamine_course.quiz.progress import PROGRESS_STORE_ENV
-from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 300

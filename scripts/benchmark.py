@@ -88,9 +88,9 @@ def quiz_timings(repeats: int = 30) -> tuple[float, float]:
 def pk_timings(repeats: int = 200) -> dict[str, float]:
     """ms for a 24-h simulation at 1-min resolution (median; first call with an empty propagator cache, and
     repeated), and for a PK-explorer control change to a new figure (median and p95, kernel side)."""
+    from ketamine_course.live.pk_explorer import PKExplorer
     from ketamine_course.pk import disposition, simulate, single_dose
     from ketamine_course.pk.simulate import _powers
-    from ketamine_course.pk_explorer import PKExplorer
 
     model = disposition("herd2007", 70.0)
     doses = single_dose(0.5, "mg/kg", 70.0, "iv_infusion", 40.0)

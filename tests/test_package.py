@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 import sys
 
 import plotly.io as pio
 
 import ketamine_course
-from ketamine_course.charts.theme import COURSE_RENDERER
+from ketamine_course.charts.theme import COURSE_RENDERER, round_floats
 from ketamine_course.course_map import COURSE_MAP, readme_with_course_map
 from ketamine_course.paths import course_root
 
@@ -24,6 +26,24 @@ def test_figure_html_has_no_mathjax_script() -> None:
     bundle = pio.renderers["course_notebook_connected"].to_mimebundle(go.Figure(go.Scatter(x=[1], y=[1])).to_dict())
     assert "cdn.plot.ly" in bundle["text/html"]
     assert "mathjax/3" not in bundle["text/html"].lower()
+
+
+def test_figure_html_rounds_float_noise_away() -> None:
+    """Two positions that differ only in the last bit (as np.log10 does between CPUs) give the same saved HTML."""
+    import plotly.graph_objects as go
+
+    def html_with_annotation_at(x: float) -> str:
+        fig = go.Figure(go.Scatter(x=[1], y=[1]))
+        fig.add_annotation(x=x, y=0.5, text="band")
+        html = pio.renderers["course_notebook_connected"].to_mimebundle(fig.to_dict())["text/html"]
+        return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", html)
+
+    assert -0.1676790122219372 != -0.16767901222193718
+    assert html_with_annotation_at(-0.1676790122219372) == html_with_annotation_at(-0.16767901222193718)
+    assert '"x":-0.167679012222' in html_with_annotation_at(-0.1676790122219372)
+    rounded = round_floats({"a": [0.1 + 0.2, (2.5, float("nan"))], "b": "text", "c": 3})
+    assert rounded["a"][0] == 0.3 and rounded["a"][1][0] == 2.5 and math.isnan(rounded["a"][1][1])
+    assert rounded["b"] == "text" and rounded["c"] == 3 and isinstance(rounded["a"][1], tuple)
 
 
 def test_slow_iri_checker_is_not_imported() -> None:

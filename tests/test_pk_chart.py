@@ -65,7 +65,7 @@ def test_curve_figure(ranges) -> None:
 
 
 def test_live_explorer_follows_its_controls() -> None:
-    from ketamine_course.pk_explorer import PKExplorer
+    from ketamine_course.live.pk_explorer import PKExplorer
 
     explorer = PKExplorer()
     first = explorer.summary.value

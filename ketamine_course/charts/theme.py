@@ -62,14 +62,37 @@ def course_template() -> go.layout.Template:
     )
 
 
+# Significant digits kept for every plain float in a figure's HTML. Layout values computed with numpy (np.log10 of an
+# annotation's position, say) can differ in the last bit between CPUs (numpy picks SIMD code paths at run time), and
+# nbval compares the HTML text: a lesson regenerated on one machine then fails on another. 12 digits is far beyond
+# what a chart can show and far above float noise (~16 digits).
+FIGURE_FLOAT_DIGITS = 12
+
+
+def round_floats(value: Any, digits: int = FIGURE_FLOAT_DIGITS) -> Any:
+    """``value`` with every Python float inside dicts, lists and tuples rounded to ``digits`` significant digits.
+
+    numpy arrays are left alone: plotly stores them as base64 typed arrays (``bdata``), which the nbval sanitize file
+    masks, and rounding them would cost a copy of every trace.
+    """
+    if isinstance(value, float):  # np.float64 is a float subclass
+        return float(f"{value:.{digits}g}") if value == value and abs(value) != float("inf") else value
+    if isinstance(value, dict):
+        return {key: round_floats(item, digits) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(round_floats(item, digits) for item in value)
+    return value
+
+
 class CourseNotebookRenderer(NotebookRenderer):
-    """plotly's ``notebook_connected`` renderer without the per-figure MathJax script (see module docstring)."""
+    """plotly's ``notebook_connected`` renderer without the per-figure MathJax script (see module docstring), with
+    floats rounded so the saved HTML is the same on every CPU (see :data:`FIGURE_FLOAT_DIGITS`)."""
 
     def __init__(self) -> None:
         super().__init__(connected=True)
 
     def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, str]:
-        bundle = super().to_mimebundle(fig_dict)
+        bundle = super().to_mimebundle(round_floats(fig_dict))
         bundle["text/html"] = PLOTLY_MATHJAX_SCRIPT.sub("", bundle["text/html"])
         return bundle
 

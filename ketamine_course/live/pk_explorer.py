@@ -18,10 +18,10 @@ from IPython.display import display
 
 from ketamine_course.charts.pk_chart import pk_curve_figure, round_conc, round_values
 from ketamine_course.datasets import load_dataset
+from ketamine_course.live.static_twin import STATIC_TWIN_MARKER
 from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
 from ketamine_course.pk.models import MODEL_LABELS, disposition
 from ketamine_course.pk.simulate import simulate
-from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 ROUTE_CHOICES = [
     ("IV infusion", ("iv_infusion", None)),

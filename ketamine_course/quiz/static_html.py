@@ -16,10 +16,10 @@ import hashlib
 import html
 from functools import lru_cache
 
+from ketamine_course.live.static_twin import STATIC_TWIN_MARKER
 from ketamine_course.markdown import render_markdown
 from ketamine_course.quiz.bank import Bank, MatchingQuestion, MultipleAnswerQuestion, Question, SingleChoiceQuestion
 from ketamine_course.quiz.public import PublicQuestion
-from ketamine_course.static_twin import STATIC_TWIN_MARKER
 
 NO_KERNEL_NUMERIC = "Checking a number needs the live quiz: run this notebook in JupyterLab or on Binder."
 STATIC_NOTE_PRACTICE = (
