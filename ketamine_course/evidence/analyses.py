@@ -59,8 +59,9 @@ ANALYSES: tuple[Analysis, ...] = (
         "ci", "rd", "Risk difference in response (percentage points)", "favours placebo", "favours esketamine",
         True,
         "Same comparison (esketamine + new oral antidepressant vs placebo spray + new oral antidepressant), outcome "
-        "(MADRS response) and time (day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo "
-        "group, and counting both would count those placebo patients twice.",
+        "(MADRS response, a secondary outcome; risk differences from a post hoc benefit-risk analysis) and time "
+        "(day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo group, and counting both would "
+        "count those placebo patients twice.",
     ),
     Analysis(
         "esk_response_t1_84", "Placebo-controlled · esketamine response, day 28 (TRANSFORM-1 as its 84 mg arm)",
@@ -116,7 +117,7 @@ ANALYSES: tuple[Analysis, ...] = (
         "favours switching to placebo", False,
         "Two strata of one randomised-withdrawal trial that enrolled only people who had already done "
         "well on esketamine; relapse is a different question from acute response. Risk ratios ignore time to "
-        "relapse (the trial reported hazard ratios).",
+        "relapse; the trial reported hazard ratios (0.49 and 0.30, section 3 of lesson 4).",
     ),
     Analysis(
         "ketamine_vs_ect", "Active comparator · ketamine vs ECT (ELEKT-D, KetECT)", "active", "binary",
