@@ -6,7 +6,14 @@ import pytest
 
 from ketamine_course.charts.forest import MODEL_ORDER, forest_figure
 from ketamine_course.datasets import load_dataset
-from ketamine_course.evidence.analyses import ANALYSES, effect_sizes, forest_variants, pooled_table, studies_table
+from ketamine_course.evidence.analyses import (
+    ANALYSES,
+    analysis_rows,
+    effect_sizes,
+    forest_variants,
+    pooled_table,
+    studies_table,
+)
 from ketamine_course.evidence.meta_analysis import leave_one_out, pool
 
 
@@ -27,7 +34,7 @@ def test_trial_rows_are_unique_and_negative_trials_are_kept(trials) -> None:
 
 
 def test_derived_values_are_flagged_and_explained(trials) -> None:
-    derived = trials[trials["trial_id"].isin(["KETECT", "ELEKT_D", "ESCAPE_TRD", "SUSTAIN1_stable_remitters"])]
+    derived = trials[trials["trial_id"].isin(["KETECT", "ELEKT_D", "SUSTAIN1_stable_remitters"])]
     assert derived["approximate"].all()
     assert derived["notes"].str.contains("by us").all()
 
@@ -93,4 +100,36 @@ def test_text_alternatives(variants, trials) -> None:
     assert len(studies) == sum(len(a.rows) for a in ANALYSES)
     pooled = pooled_table(variants)
     assert {"Prediction interval", "I² (%)", "τ²"} <= set(pooled.columns)
-    assert (pooled["Prediction interval"] == "needs k ≥ 3").any()
+    fixed = pooled[pooled["Model"].str.startswith("Fixed")]
+    assert fixed["Prediction interval"].str.contains("fixed-effect").all()  # not "needs k ≥ 3" when k = 3
+    random_two = pooled[~pooled["Model"].str.startswith("Fixed") & (pooled["k"] == 2)]
+    assert (random_two["Prediction interval"] == "needs k ≥ 3 trials").all() and len(random_two)
+    random_three = pooled[~pooled["Model"].str.startswith("Fixed") & (pooled["k"] == 3)]
+    assert random_three["Prediction interval"].str.contains(" to ").all()
+
+
+def test_study_rows_show_the_printed_ci(variants, trials) -> None:
+    for entry in variants:
+        item = entry["analysis"]
+        if item.source != "ci":
+            continue
+        rows = analysis_rows(item, trials)
+        assert entry["studies"]["ci_low"] == pytest.approx(list(rows["ci_low"]))
+        assert entry["studies"]["ci_high"] == pytest.approx(list(rows["ci_high"]))
+
+
+def test_esketamine_phase3_primary_endpoints(trials) -> None:
+    """Which short-term trials met their primary endpoint (MADRS change at day 28): TRANSFORM-2 yes; TRANSFORM-1
+    (84 mg tested first, not significant; 56 mg then not formally testable) and TRANSFORM-3 no. SUSTAIN-1 (relapse)
+    yes. The response rows of TRANSFORM-1 favour esketamine: a secondary, post hoc outcome."""
+    primary = trials[trials["endpoint_role"] == "primary"].set_index(["trial_id", "outcome_type"])
+    assert primary.loc[("TRANSFORM2", "continuous"), "row_result"] == "favours_drug"
+    assert primary.loc[("TRANSFORM1_84mg", "continuous"), "row_result"] == "no_significant_difference"
+    assert primary.loc[("TRANSFORM1_84mg", "continuous"), "ci_high"] > 0
+    assert primary.loc[("TRANSFORM3", "continuous"), "row_result"] == "no_significant_difference"
+    assert primary.loc[("SUSTAIN1_stable_remitters", "binary"), "row_result"] == "favours_drug"
+    result = trials.drop_duplicates("trial_id").set_index("trial_id")["result"]
+    assert result[["TRANSFORM1_56mg", "TRANSFORM1_84mg", "TRANSFORM3"]].eq("negative").all()
+    assert result[["TRANSFORM2", "SUSTAIN1_stable_remitters"]].eq("positive").all()
+    response = trials[(trials["trial_id"] == "TRANSFORM1_56mg") & (trials["outcome_type"] == "binary")].iloc[0]
+    assert response["endpoint_role"] == "secondary" and response["ci_low"] > 0

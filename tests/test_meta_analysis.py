@@ -13,15 +13,19 @@ from ketamine_course.evidence.meta_analysis import (
     binary_effects,
     effects_from_ci,
     leave_one_out,
+    no_prediction_interval_reason,
     pool,
     prediction_interval,
     smd_effects,
 )
 
 # ---------------------------------------------------------------- a published pooled estimate
-# BMC Infect Dis 2016, doi:10.1186/s12879-016-1663-3, Table 5 (reference key bmcid2016_table5): per-study RR (95% CI)
-# and the "Overall random effects" result, DerSimonian-Laird ("Dersimonian Laird's Q Statistic"). Only rounded CIs
-# are printed, so the per-study variances are back-calculated from them and agreement is to the printed rounding.
+# López-Carvajal et al. 2016, "Efficacy of cryotherapy for the treatment of cutaneous leishmaniasis: meta-analyses of
+# clinical trials", BMC Infect Dis 16:360, doi:10.1186/s12879-016-1663-3 (reference key bmcid2016_table5), Table 5:
+# per-study RR (95% CI) and the "Overall random effects" result, DerSimonian-Laird ("Dersimonian Laird's Q
+# Statistic"). Only rounded CIs are printed, so the per-study variances are back-calculated from them and agreement is
+# to the printed rounding. A non-ketamine meta-analysis on purpose: no ketamine or esketamine meta-analysis whose
+# per-study inputs are printed as text (not only in forest-plot images) was found in the sources read for the course.
 BMC_STUDIES = ["Salmanpour", "Layegh", "Lopez", "Negera", "Soto"]
 BMC_PP = ([0.93, 2.10, 0.40, 1.04, 0.29], [0.64, 1.16, 0.29, 0.88, 0.11], [1.37, 3.81, 0.55, 1.23, 0.71])
 BMC_ITT = ([0.93, 2.05, 0.35, 0.95, 0.29], [0.64, 1.11, 0.25, 0.77, 0.11], [1.37, 3.77, 0.50, 1.17, 0.71])
@@ -151,6 +155,31 @@ def test_prediction_interval_formula_and_small_k() -> None:
 def test_single_study_returns_itself() -> None:
     res = pool(_eff(np.array([0.5]), np.array([0.04])), "dl")
     assert res.estimate == 0.5 and res.ci_low == pytest.approx(0.5 - 1.959964 * 0.2, abs=1e-5) and res.k == 1
+
+
+def test_a_single_study_keeps_its_printed_ci() -> None:
+    """Printed CIs are often off-centre (rounding; TRANSFORM-3's median-unbiased estimate): pooling uses the symmetric
+    SE from the CI width, but a study left alone (k = 1, e.g. leave-one-out of two) reports its own printed CI."""
+    eff = effects_from_ci(["T2", "T3"], [-4.0, -3.6], [-7.31, -7.20], [-0.64, 0.07], "md")
+    low, high = eff.ci()
+    assert list(low) == [-7.31, -7.20] and list(high) == [-0.64, 0.07]
+    symmetric = -3.6 - stats.norm.ppf(0.975) * np.sqrt(eff.variances[1])
+    assert symmetric == pytest.approx(-7.235, abs=1e-3)  # what a recomputed interval would say instead of -7.20
+    (_, without_t2), (_, without_t3) = leave_one_out(eff, "dl")
+    assert (without_t2.estimate, without_t2.ci_low, without_t2.ci_high) == (-3.6, -7.20, 0.07)
+    assert (without_t3.ci_low, without_t3.ci_high) == (-7.31, -0.64)
+    ratio = effects_from_ci(["x"], [2.0], [1.1], [3.9], "log_rr")
+    assert pool(ratio, "fixed").summary["ci_low"] == pytest.approx(1.1)
+    assert pool(ratio, "fixed").summary["ci_high"] == pytest.approx(3.9)
+    assert eff.ci(0.90)[0][0] == pytest.approx(-4.0 - stats.norm.ppf(0.95) * np.sqrt(eff.variances[0]))
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_fixed_effect_never_has_a_prediction_interval(k) -> None:
+    y, v = HETEROGENEOUS
+    assert pool(_eff(y[:k], v[:k]), "fixed").pi_low is None
+    assert "fixed-effect" in no_prediction_interval_reason("fixed", k)
+    assert (no_prediction_interval_reason("dl", k) is None) == (k >= 3)
 
 
 def test_leave_one_out_equals_pooling_without_the_study() -> None:

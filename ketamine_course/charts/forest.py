@@ -20,7 +20,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import OKABE_ITO
-from ketamine_course.evidence.meta_analysis import MODELS
+from ketamine_course.evidence.meta_analysis import MODELS, no_prediction_interval_reason
 
 MODEL_ORDER = ("fixed", "dl", "pm")
 MODEL_SHORT = {"fixed": "Fixed effect", "dl": "Random effects (DerSimonian–Laird)",
@@ -37,7 +37,7 @@ def _fmt(value: float | None) -> str:
 
 def _pooled_text(model: str, res: dict[str, Any], left_out: str | None) -> str:
     pi = (f"prediction interval {_fmt(res['pi_low'])} to {_fmt(res['pi_high'])}" if res["pi_low"] is not None
-          else "prediction interval: needs ≥ 3 studies")
+          else f"prediction interval: {no_prediction_interval_reason(model, res['k'])}")
     het = (f"Q = {res['q']:.2f} (df {res['k'] - 1}), I² = {res['i2_pct']:.0f}%, τ² = {res['tau2']:.3f}"
            if res["k"] > 1 else "one study: no heterogeneity to estimate")
     head = f"<b>{MODEL_SHORT[model]}</b>" + (f" — without {left_out}" if left_out else "")

@@ -24,6 +24,7 @@ from ketamine_course.evidence.meta_analysis import (
     binary_effects,
     effects_from_ci,
     leave_one_out,
+    no_prediction_interval_reason,
     pool,
     smd_effects,
 )
@@ -58,8 +59,9 @@ ANALYSES: tuple[Analysis, ...] = (
         "ci", "rd", "Risk difference in response (percentage points)", "favours placebo", "favours esketamine",
         True,
         "Same comparison (esketamine + new oral antidepressant vs placebo spray + new oral antidepressant), outcome "
-        "(MADRS response) and time (day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo "
-        "group, and counting both would count those placebo patients twice.",
+        "(MADRS response, a secondary outcome; risk differences from a post hoc benefit-risk analysis) and time "
+        "(day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo group, and counting both would "
+        "count those placebo patients twice.",
     ),
     Analysis(
         "esk_response_t1_84", "Placebo-controlled · esketamine response, day 28 (TRANSFORM-1 as its 84 mg arm)",
@@ -72,15 +74,28 @@ ANALYSES: tuple[Analysis, ...] = (
         "arm matters.",
     ),
     Analysis(
-        "esk_madrs_day28", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference)",
+        "esk_madrs_t1_56", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference; TRANSFORM-1 as its "
+        "56 mg arm)",
         "placebo", "continuous",
-        (("TRANSFORM2", "TRANSFORM-2, flexible"), ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
+        (("TRANSFORM1_56mg", "TRANSFORM-1, 56 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
+         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
         "ci", "md", "Difference in MADRS change (points; negative = more improvement)", "favours esketamine",
         "favours placebo", True,
-        "Only two trials reported this difference with a CI in the sources read (TRANSFORM-1's was not read; the "
-        "Japanese phase 2b reported means without SDs). With k = 2, heterogeneity is barely estimable and no "
-        "prediction interval can be computed. TRANSFORM-3's estimate comes from a different statistical method "
-        "(median-unbiased estimate).",
+        "The trials' primary outcome. TRANSFORM-1 enters once (its arms share one placebo group); its 56 mg "
+        "comparison could not be formally tested because the 84 mg arm, tested first, missed significance. "
+        "TRANSFORM-3's estimate comes from a different method (a median-unbiased estimate). The Japanese phase 2b "
+        "reported means without SDs, so it cannot be added.",
+    ),
+    Analysis(
+        "esk_madrs_t1_84", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference; TRANSFORM-1 as its "
+        "84 mg arm)",
+        "placebo", "continuous",
+        (("TRANSFORM1_84mg", "TRANSFORM-1, 84 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
+         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
+        "ci", "md", "Difference in MADRS change (points; negative = more improvement)", "favours esketamine",
+        "favours placebo", True,
+        "As the 56 mg version, with TRANSFORM-1's 84 mg arm: the arm its testing plan looked at first, whose CI "
+        "crosses 0.",
     ),
     Analysis(
         "esk_phase2_smd", "Placebo-controlled · esketamine phase 2 by dose, MADRS change at 1 week (Hedges' g)",
@@ -102,7 +117,7 @@ ANALYSES: tuple[Analysis, ...] = (
         "favours switching to placebo", False,
         "Two strata of one randomised-withdrawal trial that enrolled only people who had already done "
         "well on esketamine; relapse is a different question from acute response. Risk ratios ignore time to "
-        "relapse (the trial reported hazard ratios).",
+        "relapse; the trial reported hazard ratios (0.49 and 0.30, section 3 of lesson 4).",
     ),
     Analysis(
         "ketamine_vs_ect", "Active comparator · ketamine vs ECT (ELEKT-D, KetECT)", "active", "binary",
@@ -119,8 +134,7 @@ ANALYSES: tuple[Analysis, ...] = (
         (("ESCAPE_TRD", "ESCAPE-TRD: remission (MADRS ≤10)"),),
         "binary", "log_rr", "Risk ratio for remission (log scale)", "favours quetiapine XR", "favours esketamine",
         False,
-        "One open-label, rater-blinded trial: nothing to pool. Events were derived from the printed percentages "
-        "(approximate).",
+        "One open-label, rater-blinded trial: nothing to pool. Remission in 91 of 336 vs 60 of 340 patients.",
     ),
 )
 
@@ -183,12 +197,9 @@ def forest_variants(trials: pd.DataFrame, analyses: tuple[Analysis, ...] = ANALY
     out: list[dict[str, object]] = []
     for item in analyses:
         eff = effect_sizes(item, trials)
-        lo, hi = eff.ci()
+        lo, hi = eff.ci()  # as printed for effects read with a CI (pooling treats that CI as symmetric)
         show = np.exp if eff.is_ratio else (lambda x: x)
         lo, hi = show(lo), show(hi)
-        if item.source == "ci":  # show the CI as reported (the variance used for pooling assumes symmetry)
-            rows = analysis_rows(item, trials)
-            lo, hi = rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float)
         entry: dict[str, object] = {
             "analysis": item,
             "measure_label": MEASURE_LABELS[item.measure],
@@ -222,7 +233,8 @@ def pooled_table(variants: list[dict[str, object]]) -> pd.DataFrame:
                     "Analysis": item.label, "Model": MODELS[model], "Studies": left_out, "k": res["k"],
                     "Pooled (95% CI)": f"{res['estimate']:.2f} ({res['ci_low']:.2f} to {res['ci_high']:.2f})",
                     "Prediction interval": (f"{res['pi_low']:.2f} to {res['pi_high']:.2f}"
-                                            if res["pi_low"] is not None else "needs k ≥ 3"),
+                                            if res["pi_low"] is not None
+                                            else no_prediction_interval_reason(model, res["k"])),
                     "I² (%)": round(res["i2_pct"], 0), "τ²": round(res["tau2"], 3),
                 })
     return pd.DataFrame(rows)

@@ -18,6 +18,13 @@ What it adds to statsmodels, and why:
 
   with a t distribution on k-2 degrees of freedom; it needs k >= 3 studies (``None`` otherwise).
 * **Leave-one-out** re-pooling with the same model.
+* **A single study keeps its printed CI.** For effects given with a CI, the variance used for pooling is
+  ((upper - lower) / 3.92)², which treats the CI as symmetric about the estimate. Printed CIs are often slightly
+  off-centre (the estimate and the limits are rounded separately; some estimators, such as a median-unbiased estimate,
+  give asymmetric intervals), so a "pooled" result of one study (leave-one-out with two studies) reports the study's
+  own printed 95 % CI rather than a recomputed symmetric one: it then matches the study's row in the forest plot.
+* **No prediction interval for a fixed-effect model**: that model assumes a single true effect (tau² = 0), so there
+  is no between-study distribution to predict from; ``pi_low``/``pi_high`` are ``None`` for it whatever k is.
 
 Effects are pooled on the analysis scale: log risk ratio / log odds ratio for ratios (back-transform with ``exp``),
 Hedges' g for standardised mean differences, or the reported scale (mean difference, risk difference) for effects
@@ -64,10 +71,18 @@ class EffectSizes:
     excluded: tuple[tuple[str, str], ...] = ()  # (study, reason)
     corrected: tuple[str, ...] = ()  # studies that received the continuity correction
     correction: float = 0.0
+    # the CI as printed by each study (analysis scale), when effects came from a reported CI, and its level
+    reported_low: np.ndarray | None = None
+    reported_high: np.ndarray | None = None
+    reported_level: float | None = None
 
     def __post_init__(self) -> None:
         if not (len(self.labels) == len(self.effects) == len(self.variances)):
             raise MetaAnalysisInputError("labels, effects and variances must have the same length")
+        if (self.reported_low is None) != (self.reported_high is None):
+            raise MetaAnalysisInputError("reported_low and reported_high must be given together")
+        if self.reported_low is not None and not (len(self.reported_low) == len(self.reported_high) == self.k):
+            raise MetaAnalysisInputError("reported CIs must have one value per study")
 
     @property
     def k(self) -> int:
@@ -78,14 +93,21 @@ class EffectSizes:
         return self.measure in RATIO_MEASURES
 
     def ci(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """Each study's CI on the analysis scale: as printed when the effects came from printed CIs of this level,
+        otherwise estimate ± z × SE."""
+        if self.reported_low is not None and self.reported_level is not None and np.isclose(level, self.reported_level):
+            return np.asarray(self.reported_low, dtype=float), np.asarray(self.reported_high, dtype=float)
         z = stats.norm.ppf(0.5 + level / 2)
         se = np.sqrt(self.variances)
         return self.effects - z * se, self.effects + z * se
 
     def without(self, index: int) -> EffectSizes:
         keep = [i for i in range(self.k) if i != index]
+        low = None if self.reported_low is None else self.reported_low[keep]
+        high = None if self.reported_high is None else self.reported_high[keep]
         return EffectSizes(tuple(self.labels[i] for i in keep), self.effects[keep], self.variances[keep],
-                           self.measure, self.excluded, self.corrected, self.correction)
+                           self.measure, self.excluded, self.corrected, self.correction, low, high,
+                           self.reported_level)
 
 
 @dataclass(frozen=True)
@@ -271,7 +293,7 @@ def effects_from_ci(
             raise MetaAnalysisInputError(f"study {label!r}: expected ci_low < estimate < ci_high, got {a}, {e}, {b}")
     z = stats.norm.ppf(0.5 + level / 2)
     var = ((hi - lo) / (2 * z)) ** 2
-    return EffectSizes(labels, est, var, measure)
+    return EffectSizes(labels, est, var, measure, reported_low=lo, reported_high=hi, reported_level=level)
 
 
 # ---------------------------------------------------------------- pooling
@@ -279,12 +301,23 @@ def effects_from_ci(
 def prediction_interval(estimate: float, se: float, tau2: float, k: int, level: float = 0.95
                         ) -> tuple[float, float] | None:
     """Higgins-Thompson-Spiegelhalter (2009) prediction interval for the effect in a new study:
-    estimate ± t_{k-2} * sqrt(tau2 + se^2). ``None`` when k < 3 (no degrees of freedom)."""
+    estimate ± t_{k-2} * sqrt(tau2 + se^2). ``None`` when k < 3 (no degrees of freedom). A random-effects
+    quantity: :func:`pool` does not compute it for the fixed-effect model."""
     if k < 3:
         return None
     t = stats.t.ppf(0.5 + level / 2, df=k - 2)
     half = t * np.sqrt(tau2 + se**2)
     return float(estimate - half), float(estimate + half)
+
+
+def no_prediction_interval_reason(model: str, k: int) -> str | None:
+    """Why a pooled result has no prediction interval (``None`` when it has one): the fixed-effect model assumes one
+    true effect, so there is nothing to predict a spread from; a random-effects model needs k >= 3 (t on k - 2 df)."""
+    if model == "fixed":
+        return "not used with a fixed-effect model (it assumes one true effect)"
+    if k < 3:
+        return "needs k ≥ 3 trials"
+    return None
 
 
 def pool(effects: EffectSizes, model: Model = "dl", level: float = 0.95) -> PooledResult:
@@ -298,11 +331,10 @@ def pool(effects: EffectSizes, model: Model = "dl", level: float = 0.95) -> Pool
             raise MetaAnalysisInputError(f"study {label!r}: variance must be a positive number, got {v}")
     y, v = np.asarray(effects.effects, dtype=float), np.asarray(effects.variances, dtype=float)
     k = effects.k
-    if k == 1:  # nothing to combine: the study itself, no heterogeneity
-        z = stats.norm.ppf(0.5 + level / 2)
-        se = float(np.sqrt(v[0]))
-        return PooledResult(model, effects.measure, 1, float(y[0]), se, float(y[0] - z * se), float(y[0] + z * se),
-                            0.0, 0, float("nan"), 0.0, 0.0, (100.0,), None, None, effects.labels)
+    if k == 1:  # nothing to combine: the study itself (with its printed CI if it had one), no heterogeneity
+        low, high = effects.ci(level)
+        return PooledResult(model, effects.measure, 1, float(y[0]), float(np.sqrt(v[0])), float(low[0]),
+                            float(high[0]), 0.0, 0, float("nan"), 0.0, 0.0, (100.0,), None, None, effects.labels)
     method_re = "iterated" if model == "pm" else "chi2"
     with warnings.catch_warnings():  # statsmodels warns about sqrt of its negative tau² (replaced below)
         warnings.simplefilter("ignore", RuntimeWarning)
