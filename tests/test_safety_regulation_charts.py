@@ -92,6 +92,7 @@ def test_adverse_effect_counts_must_match_the_label_percentages(change: dict, me
 def test_blood_pressure_buttons_show_one_age_group_at_a_time() -> None:
     fig = blood_pressure_figure(load_dataset("adverse_effects"))
     assert len(fig.data) == 4
+    assert fig.data[0].customdata[1] == " (29 of 346 patients)" and fig.data[1].customdata[0] == ""
     for button in fig.layout.updatemenus[0].buttons:
         assert sum(button.args[0]["visible"]) == 2
 

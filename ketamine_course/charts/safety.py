@@ -172,13 +172,16 @@ def blood_pressure_figure(frame: pd.DataFrame) -> go.Figure:
                                               ("Placebo + oral antidepressant", "placebo_pct", PLACEBO_COLOUR,
                                                "/")):
             values = part[column].tolist()
+            arm_size = n_drug if column == "drug_pct" else n_placebo
+            events = part["events_drug" if column == "drug_pct" else "events_placebo"].tolist()
+            counts = ["" if pd.isna(e) else f" ({int(e)} of {arm_size} patients)" for e in events]
             fig.add_trace(go.Bar(
                 x=part["adverse_effect"].tolist(), y=[0 if pd.isna(v) else v for v in values],
-                name=f"{name} (n={n_drug if column == 'drug_pct' else n_placebo})",
+                name=f"{name} (n={arm_size})",
                 marker={"color": colour, "pattern": {"shape": pattern}},
                 text=["not given" if pd.isna(v) else f"{v:g}%" for v in values], textposition="outside",
-                visible=g_index == 0,
-                hovertemplate=f"<b>%{{x}}</b><br>{group}<br>{name}: %{{text}}<extra></extra>",
+                customdata=counts, visible=g_index == 0,
+                hovertemplate=f"<b>%{{x}}</b><br>{group}<br>{name}: %{{text}}%{{customdata}}<extra></extra>",
             ))
     buttons = []
     for g_index, group in enumerate(groups):
