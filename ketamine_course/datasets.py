@@ -196,9 +196,15 @@ class ConcentrationRange(SourcedRow):
         return self
 
 
+# Labels print whole percentages (0.5 for 1 in about 200): a count may differ from the printed figure by up to
+# half a point plus a little for rounding.
+ADVERSE_EFFECT_ROUNDING_POINTS = 0.6
+
+
 class AdverseEffect(SourcedRow):
     """How often an adverse effect occurred on a drug (and on placebo, when there was one), from a drug label
-    (lesson 6). Percentages are copied as the label rounds them; ``n_*`` are arm sizes, not event counts."""
+    (lesson 6). Percentages are copied as the label rounds them; ``n_*`` are arm sizes and ``events_*`` the patients
+    with the effect, when the source gives them (risk differences and ratios are computed from the counts)."""
 
     product: Literal["Spravato (esketamine) nasal spray", "Ketalar (ketamine) injection"] = Field(
         description="The labelled product the numbers come from."
@@ -215,6 +221,26 @@ class AdverseEffect(SourcedRow):
     n_drug: int | None = Field(None, ge=1, description="Patients in the drug arm.", json_schema_extra=unit("patients"))
     n_placebo: int | None = Field(None, ge=1, description="Patients in the placebo arm.",
                                   json_schema_extra=unit("patients"))
+    events_drug: int | None = Field(None, ge=0, description="Patients on the drug with the effect (blank: not given).",
+                                    json_schema_extra=unit("patients"))
+    events_placebo: int | None = Field(None, ge=0, description="Patients on placebo with the effect (blank: not "
+                                       "given).", json_schema_extra=unit("patients"))
+
+    @model_validator(mode="after")
+    def _counts_match_percentages(self) -> AdverseEffect:
+        """An event count needs its arm size, cannot exceed it, and must round to the label's percentage."""
+        for arm, events, n, pct in (("drug", self.events_drug, self.n_drug, self.drug_pct),
+                                    ("placebo", self.events_placebo, self.n_placebo, self.placebo_pct)):
+            if events is None:
+                continue
+            if n is None or pct is None:
+                raise ValueError(f"events_{arm} needs n_{arm} and {arm}_pct")
+            if events > n:
+                raise ValueError(f"events_{arm} ({events}) is larger than n_{arm} ({n})")
+            if abs(100 * events / n - pct) > ADVERSE_EFFECT_ROUNDING_POINTS:
+                raise ValueError(f"events_{arm}/n_{arm} = {100 * events / n:.1f}% does not round to {arm}_pct = "
+                                 f"{pct:g}%")
+        return self
 
 
 class BenefitRiskOutcome(SourcedRow):

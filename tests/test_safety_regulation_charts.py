@@ -11,8 +11,13 @@ from ketamine_course.charts.regulation import (
     number_needed,
     schedules_figure,
 )
-from ketamine_course.charts.safety import adverse_effects_figure, adverse_effects_table, blood_pressure_figure
-from ketamine_course.datasets import load_dataset
+from ketamine_course.charts.safety import (
+    adverse_effects_figure,
+    adverse_effects_table,
+    blood_pressure_figure,
+    risk_measures,
+)
+from ketamine_course.datasets import AdverseEffect, load_dataset
 
 
 def test_number_needed_by_hand() -> None:
@@ -39,20 +44,55 @@ def test_benefit_risk_buttons_switch_every_trace() -> None:
     assert max(max(x) for x in needed) == 17
 
 
-def test_adverse_effects_figure_has_every_reaction_and_two_sort_orders() -> None:
+def test_adverse_effects_figure_has_every_reaction_and_three_sort_orders() -> None:
     frame = load_dataset("adverse_effects")
     fig = adverse_effects_figure(frame)
     reactions = frame[frame["category"] == "adverse_reaction"]
     assert len(fig.data[2].x) == len(reactions) == 28
-    by_drug, by_difference = (b.args[0]["yaxis.categoryarray"] for b in fig.layout.updatemenus[0].buttons)
-    assert by_drug[-1] == "Dissociation" and sorted(by_drug) == sorted(by_difference)
-    table = adverse_effects_table(frame)
-    assert table.iloc[0]["Effect"] == "Dissociation" and table.iloc[0]["Difference (points)"] == "+32.0"
+    by_drug, by_difference, by_ratio = (b.args[0]["yaxis.categoryarray"] for b in fig.layout.updatemenus[0].buttons)
+    assert by_drug[-1] == "Dissociation" and by_difference[-1] == "Dissociation"
+    assert sorted(by_drug) == sorted(by_difference) == sorted(by_ratio)
+    # No placebo case: the ratio is not defined, so those reactions go to the top; then feeling drunk (12.2x).
+    assert set(by_ratio[-2:]) == {"Dysarthria", "Feeling abnormal"} and by_ratio[-3] == "Feeling drunk"
+    table = adverse_effects_table(frame).set_index("Effect")
+    assert table.loc["Dissociation", "Risk difference, points (95% CI)"] == "+31.6 (+25.1 to +38.0)"
+    assert table.loc["Dissociation", "Risk ratio"] == "4.3×"
+    assert table.loc["Dysarthria", "Risk ratio"] == "not defined (none on placebo)"
+    assert table.loc["Headache", "Drug % (patients)"] == "20 (70)"
+
+
+def test_risk_measures_from_counts_by_hand() -> None:
+    frame = load_dataset("adverse_effects")
+    rows = frame[frame["adverse_effect"].isin(["Dissociation", "Feeling drunk"])
+                 & (frame["category"] == "adverse_reaction")].set_index("adverse_effect", drop=False)
+    measures = risk_measures(rows)
+    # Dissociation 142/346 vs 21/222; feeling drunk 19/346 vs 1/222 (label: 5% vs 0.5%).
+    assert measures.loc["Dissociation", "difference"] == pytest.approx(100 * (142 / 346 - 21 / 222))
+    assert measures.loc["Dissociation", "ratio"] == pytest.approx((142 / 346) / (21 / 222))
+    assert measures.loc["Feeling drunk", "ratio"] == pytest.approx((19 / 346) / (1 / 222))
+    se = (142 / 346 * (1 - 142 / 346) / 346 + 21 / 222 * (1 - 21 / 222) / 222) ** 0.5
+    assert measures.loc["Dissociation", "difference_low"] == pytest.approx(100 * (142 / 346 - 21 / 222 - 1.959964 * se))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"events_drug": 200}, "does not round"),
+    ({"events_drug": 400}, "larger than n_drug"),
+    ({"n_placebo": None}, "needs n_placebo"),
+])
+def test_adverse_effect_counts_must_match_the_label_percentages(change: dict, message: str) -> None:
+    row = {"product": "Spravato (esketamine) nasal spray", "category": "adverse_reaction", "population": "x",
+           "adverse_effect": "Dissociation", "drug_pct": 41, "placebo_pct": 9, "n_drug": 346, "n_placebo": 222,
+           "events_drug": 142, "events_placebo": 21, "source_key": "spravatohcp_safety", "source_location": "x",
+           "approximate": False}
+    AdverseEffect.model_validate(row)
+    with pytest.raises(ValueError, match=message):
+        AdverseEffect.model_validate({**row, **change})
 
 
 def test_blood_pressure_buttons_show_one_age_group_at_a_time() -> None:
     fig = blood_pressure_figure(load_dataset("adverse_effects"))
     assert len(fig.data) == 4
+    assert fig.data[0].customdata[1] == " (29 of 346 patients)" and fig.data[1].customdata[0] == ""
     for button in fig.layout.updatemenus[0].buttons:
         assert sum(button.args[0]["visible"]) == 2
 

@@ -17,7 +17,7 @@ NOT_YET_FIXED: set[str] = {
     "bender2001",
     "canada_sor_2005_270",
     "cfr_1308_13",
-    "cottrell2008",
+    "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
     "dea_1999_withdrawal",
     "domany2020",
     "ebert1997",
@@ -30,8 +30,8 @@ NOT_YET_FIXED: set[str] = {
     "kawczak2024",
     "ketalar_ch",
     "ketalar_label_hs",
-    "ketalar_label_par",
-    "ketalar_label_par_old",
+    "ketalar_label_par",  # Par Ketalar SPL 14e8f864: no DailyMed/FDA address for this set id in stored material
+    "ketalar_label_par_old",  # same set id, older text: only fda.report and drugs-library copies are stored
     "ketalar_us_2009",
     "ketalar_us_di",
     "ketalar_us_hl",
@@ -41,14 +41,11 @@ NOT_YET_FIXED: set[str] = {
     "noah_vet_ketamine",
     "pharmacother2022_tbl5",
     "pmc9118341_2022",
-    "shahani2007",
+    "shahani2007",  # Urology 2007 case series: no DOI or PMID in any stored record or citing reference list
     "simons2022",
     "singh2016",  # DOI confirmed on the publisher's abstract page, which shows neither title nor author list
     "spravato_ch_ia",
     "spravato_ch_pk",
-    "spravato_label_2019",
-    "spravato_label_2021",
-    "spravato_label_current_mirror",
     "taylor2018",
     "turkoz2021",  # publisher page (psychiatrist.com) read; no DOI/PMID shown in stored material
     "uk_em_2014",
