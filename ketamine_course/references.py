@@ -104,7 +104,8 @@ class Reference(BaseModel):
                 numbers += f"({self.issue})"
             if self.pages:
                 numbers += f":{self.pages}"
-            parts.append(f"{where}. {self.year}{';' + numbers if numbers else ''}.")
+            separator = "" if numbers.startswith(":") else ";"  # no volume: "2021:1133-1152", not "2021;:1133-1152"
+            parts.append(f"{where}. {self.year}{separator + numbers if numbers else ''}.")
         else:
             parts.append(f"{where + ', ' if where else ''}{self.year}.")
         return " ".join(parts)

@@ -13,10 +13,25 @@ from ketamine_course.charts.beyond import (
     unblinding_figure,
     unblinding_table,
 )
+from ketamine_course.charts.forest import forest_figure
 from ketamine_course.datasets import load_dataset
 from ketamine_course.evidence.analyses import forest_variants
-from ketamine_course.evidence.beyond import BEYOND_ANALYSES, funnel_centre, funnel_points, nnt_trials
-from ketamine_course.evidence.nnt import NNTInputError, NNTInterval, nnt, nnt_interval, risk_difference_ci
+from ketamine_course.evidence.beyond import (
+    BEYOND_ANALYSES,
+    funnel_centre,
+    funnel_points,
+    funnel_table,
+    nnt_trials,
+    pooled_aspire_table,
+)
+from ketamine_course.evidence.nnt import (
+    NNTInputError,
+    NNTInterval,
+    nnt,
+    nnt_interval,
+    risk_difference_ci,
+    whole_patients,
+)
 from ketamine_course.evidence.unblinding import (
     UnblindingInputError,
     observed_difference,
@@ -60,6 +75,15 @@ def test_nnt_interval_narrows_with_more_participants() -> None:
     assert (large.rd_high - large.rd_low) < (small.rd_high - small.rd_low)
 
 
+def test_nnt_is_rounded_up_to_whole_patients() -> None:
+    assert whole_patients(nnt(0.55, 0.30)) == 4  # 1/0.25 is 4.000000000000001 in floating point: still 4
+    assert whole_patients(1 / (0.482 - 0.107)) == 3  # Dakwar 2019: 2.67 -> 3
+    assert whole_patients(-4.2) == 5  # an NNTH of 4.2 -> 5
+    assert math.isinf(whole_patients(math.inf))
+    with pytest.raises(NNTInputError):
+        whole_patients(0)
+
+
 @pytest.mark.parametrize("args", [(1.2, 10, 0.3, 10), (0.5, 0, 0.3, 10), (0.5, 10, -0.1, 10), (0.5, 2.5, 0.3, 10)])
 def test_nnt_rejects_bad_input_with_a_named_argument(args) -> None:
     with pytest.raises(NNTInputError, match=r"p_drug|n_drug|p_control"):
@@ -91,6 +115,13 @@ def test_lesson5_rows_keep_null_results(trials) -> None:
                           "result"]) == {"negative"}
 
 
+def test_murrough_2015_primary_outcome_is_null(trials) -> None:
+    rows = trials[trials["trial_id"].str.startswith("MURROUGH2015")].set_index("trial_id")
+    assert rows.loc["MURROUGH2015_BSI24", "endpoint_role"] == "primary"
+    assert rows.loc["MURROUGH2015_BSI24", "row_result"] == "no_significant_difference"
+    assert set(rows["result"]) == {"negative"} and rows.loc["MURROUGH2015_BSI48", "row_result"] == "favours_drug"
+
+
 def test_abbar_misprinted_counts_are_not_used(trials) -> None:
     row = trials[(trials["trial_id"] == "ABBAR2022")].iloc[0]
     assert (row["n_drug"], row["n_comparator"]) == (73, 83)
@@ -111,10 +142,20 @@ def test_only_aspire_is_pooled_and_agrees(trials) -> None:
     assert subgroups["log_axis"] and subgroups["studies"]["ci_high"][1] == pytest.approx(92.2)
 
 
+def test_leave_one_out_slider_only_steps_through_pooled_trials(trials) -> None:
+    fig = forest_figure(forest_variants(trials, BEYOND_ANALYSES))
+    # ASPIRE (k = 2) is the only pooled analysis: the unpooled Abbar rows (4) must not add empty steps
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["All studies", "Without study 1", "Without study 2"]
+    table = pooled_aspire_table(forest_variants(trials, BEYOND_ANALYSES))
+    assert "Analysis" not in table.columns and len(table) == 9
+
+
 def test_nnt_trials_give_a_ci_only_when_arm_sizes_were_read(trials) -> None:
     table = nnt_trials(trials).set_index("trial_id")
     assert table.loc["GRUNEBAUM2018", "nnt"] == pytest.approx(4.0)
+    assert table.loc["GRUNEBAUM2018", "nnt_whole"] == 4
     assert table.loc["DAKWAR2019", "nnt"] == pytest.approx(2.7)
+    assert table.loc["DAKWAR2019", "nnt_whole"] == 3
     assert table.loc["GRUNEBAUM2018", "nnt_ci"].startswith("not computed")
     assert table.loc["TAYLOR2018_LSAS", "nnt_ci"].startswith("not computed: crossover")
     assert table.loc["ABBAR2022", "nnt_ci"].startswith("95% CI NNTB")
@@ -132,6 +173,9 @@ def test_nnt_explorer_slider_restyles_both_layers(trials) -> None:
     with pytest.raises(ValueError, match="initial_n"):
         nnt_explorer_figure(nnt_trials(trials), initial_n=7)
     assert len(nnt_explorer_table()) == 6
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "Assumes equal arms" in notes and "Wald" in notes and "NNT to harm" in notes
+    assert "rounded up: 4 patients" in steps[1].args[0]["customdata"][0][12][6]  # drug 60%, control 30%
 
 
 def test_unblinding_figure_is_labelled_an_illustration() -> None:
@@ -142,6 +186,7 @@ def test_unblinding_figure_is_labelled_an_illustration() -> None:
     step8 = next(s for s in fig.layout.sliders[0].steps if s.label == "8")
     assert step8.args[0]["y"][0][-1] == pytest.approx(8.0)  # all guess correctly: bias = expectancy
     assert unblinding_table()["Share from unblinding (%)"].iloc[0] == 0
+    assert "Assumes: the same share guesses right in both arms" in fig.layout.annotations[0].text
 
 
 def test_funnel_counts_subgroups_separately(trials) -> None:
@@ -152,6 +197,8 @@ def test_funnel_counts_subgroups_separately(trials) -> None:
     fig = funnel_figure(points, centre)
     assert "2 trials, 3 subgroups" in fig.layout.title.text
     assert fig.layout.yaxis.autorange == "reversed"
+    assert "drawn only to place the funnel" in fig.data[2].name
+    assert list(funnel_table(points)["Counted as"]).count("independent trial") == 2
 
 
 def test_lessons_4_and_5_list_only_their_own_trials_sources() -> None:
@@ -161,3 +208,11 @@ def test_lessons_4_and_5_list_only_their_own_trials_sources() -> None:
     five = lesson_reference_keys("05-evidence-beyond-depression", ["trials"])
     assert "abbar2022" not in four and "daly2017" in four
     assert "abbar2022" in five and "daly2017" not in five
+
+
+def test_citation_without_a_volume_has_no_empty_volume_slot() -> None:
+    from ketamine_course.references import course_references
+
+    text = course_references()["muthukumaraswamy2021"].format_text()
+    assert "2021:1133-1152." in text and ";:" not in text
+    assert "2018;43(2):325-333." in course_references()["taylor2018"].format_text()

@@ -14,12 +14,11 @@ from ketamine_course.references import Reference, course_references, source_qual
 
 NOT_YET_FIXED: set[str] = {
     "anesthesiology2021_chiral",
-    "bender2001",
     "canada_sor_2005_270",
     "cfr_1308_13",
     "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
     "dea_1999_withdrawal",
-    "domany2020",
+    "domany2020",  # no DOI/PMID in stored material (5 look-ups); url is the authors' university portal record
     "ebert1997",
     "fda_2019_spravato_news",
     "fda_2023_compounded",
@@ -39,14 +38,13 @@ NOT_YET_FIXED: set[str] = {
     "mion2013",
     "mion2017",
     "noah_vet_ketamine",
-    "pharmacother2022_tbl5",
+    "pharmacother2022_tbl5",  # only the PMC table page is stored; the review's authors and title were not found
     "pmc9118341_2022",
     "shahani2007",  # Urology 2007 case series: no DOI or PMID in any stored record or citing reference list
     "simons2022",
     "singh2016",  # DOI confirmed on the publisher's abstract page, which shows neither title nor author list
     "spravato_ch_ia",
     "spravato_ch_pk",
-    "taylor2018",
     "turkoz2021",  # publisher page (psychiatrist.com) read; no DOI/PMID shown in stored material
     "uk_em_2014",
     "usc_21_812",

@@ -1,8 +1,9 @@
 """Lesson 5's chart builders (pure: data in, ``go.Figure`` out; no ipywidgets), each explorable without a kernel:
 
 * :func:`nnt_explorer_figure` — a grid of (control rate, drug rate) pairs coloured by NNT; a slider over the number
-  of participants per arm restyles which cells have a 95 % CI that excludes "no difference"; hover gives RD, NNT and
-  its CI (Altman 1998 style); the trials' printed rates are overlaid.
+  of participants per arm restyles which cells are washed out (their 95 % CI includes "no difference"); hover gives
+  RD, NNT, the NNT rounded up to whole patients and its CI (Altman 1998 style); the trials' printed rates are
+  overlaid. Assumptions, printed on the chart: equal arms, observed rates taken at face value, Wald 95 % interval.
 * :func:`unblinding_figure` — the observed difference as the share of correct allocation guesses rises, for a few
   true effects; a slider over the expectancy effect. Labelled as an illustration in the chart itself.
 * :func:`funnel_figure` — odds ratio against its standard error with pseudo-95 % limits, honest about how few points
@@ -18,10 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import OKABE_ITO
-from ketamine_course.evidence.nnt import nnt_interval
+from ketamine_course.evidence.nnt import nnt_interval, whole_patients
 from ketamine_course.evidence.unblinding import observed_difference
 
 NNT_CAP = 20  # colour scale stops here; larger NNTs share the last colour
+VEIL = "rgba(255,255,255,0.72)"  # washes out cells whose 95% CI includes no difference
 DEFAULT_N_VALUES = (10, 30, 100, 300)
 DEFAULT_RATES = tuple(range(0, 101, 5))
 TEXT_POSITION = {"FEDER2021": "top left", "ABBAR2022": "middle right", "GRUNEBAUM2018": "bottom right",
@@ -39,9 +41,11 @@ def _nnt_layers(rates: list[int], n: int) -> tuple[list[list[float | None]], lis
             p1, p2 = drug / 100, control / 100
             interval = nnt_interval(p1, n, p2, n)
             benefit = drug > control
-            zrow.append(min(round(1 / (p1 - p2), 2), NNT_CAP) if benefit else None)
+            # colour on a log scale, so that NNTs of 2, 5 and 10 look as different as they are
+            zrow.append(round(math.log10(min(1 / (p1 - p2), NNT_CAP)), 4) if benefit else None)
             grow.append(None if interval.significant else 1)
-            crow.append(interval.describe())
+            whole = f" · rounded up: {whole_patients(interval.nnt)} patients" if drug != control else ""
+            crow.append(f"difference {drug - control:+d} points{whole}<br>{interval.describe()}")
         z.append(zrow)
         grey.append(grow)
         custom.append(crow)
@@ -58,13 +62,14 @@ def nnt_explorer_figure(trial_points: pd.DataFrame, rates: tuple[int, ...] = DEF
     z, grey, custom = layers[initial_n]
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        x=rates_l, y=rates_l, z=z, customdata=custom, zmin=1, zmax=NNT_CAP, name="NNT",
-        colorscale=[[0, OKABE_ITO["blue"]], [0.35, OKABE_ITO["sky_blue"]], [1, "#f2f2f2"]],
-        colorbar={"title": {"text": "NNT"}, "tickvals": [1, 2, 5, 10, 20], "ticktext": ["1", "2", "5", "10", "≥20"]},
+        x=rates_l, y=rates_l, z=z, customdata=custom, zmin=0, zmax=math.log10(NNT_CAP), name="NNT",
+        colorscale=[[0, OKABE_ITO["blue"]], [0.5, OKABE_ITO["sky_blue"]], [1, OKABE_ITO["yellow"]]],
+        colorbar={"title": {"text": "NNT"}, "tickvals": [round(math.log10(v), 4) for v in (1, 2, 5, 10, 20)],
+                  "ticktext": ["1", "2", "5", "10", "≥20"]},
         hovertemplate="Control %{x}% · drug %{y}%<br>%{customdata}<extra></extra>"))
     fig.add_trace(go.Heatmap(
         x=rates_l, y=rates_l, z=grey, zmin=0, zmax=1, showscale=False, name="95% CI includes no difference",
-        colorscale=[[0, "rgba(80,80,80,0.55)"], [1, "rgba(80,80,80,0.55)"]], hoverinfo="skip"))
+        colorscale=[[0, VEIL], [1, VEIL]], hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=[0, 100], y=[0, 100], mode="lines", line={"color": OKABE_ITO["black"], "dash": "dot", "width": 1},
         name="Drug = control (NNT infinite)", hoverinfo="skip"))
@@ -75,9 +80,10 @@ def nnt_explorer_figure(trial_points: pd.DataFrame, rates: tuple[int, ...] = DEF
         marker={"symbol": "diamond", "size": 11, "color": OKABE_ITO["vermillion"],
                 "line": {"color": "white", "width": 1}},
         customdata=np.column_stack([trial_points["label"], trial_points["rd_points"], trial_points["nnt"],
-                                    trial_points["nnt_ci"]]),
+                                    trial_points["nnt_ci"], trial_points["nnt_whole"]]),
         hovertemplate="<b>%{customdata[0]}</b><br>Drug %{y}% vs control %{x}%<br>Difference %{customdata[1]} "
-                      "points · NNT %{customdata[2]}<br>95% CI: %{customdata[3]}<extra></extra>",
+                      "points · NNT %{customdata[2]} (rounded up: %{customdata[4]})<br>95% CI: %{customdata[3]}"
+                      "<extra></extra>",
         name="Trials (rates as printed)"))
     steps = []
     for n in n_values:
@@ -89,13 +95,20 @@ def nnt_explorer_figure(trial_points: pd.DataFrame, rates: tuple[int, ...] = DEF
         xaxis={"title": {"text": "Control group: % with the good outcome"}, "range": [-2.5, 102.5],
                "dtick": 10},
         yaxis={"title": {"text": "Drug group: % with the good outcome"}, "range": [-2.5, 102.5], "dtick": 10},
-        height=680, margin={"t": 80, "b": 210},
+        height=720, margin={"t": 100, "b": 210},
         legend={"orientation": "h", "y": -0.45, "x": 0},
         sliders=[{"active": list(n_values).index(initial_n), "steps": steps, "y": -0.12, "len": 0.9,
                   "currentvalue": {"prefix": "Participants per arm: "}}],
-        annotations=[{"text": "Grey: 95% CI for the difference includes 0 at this sample size (Wald interval)",
-                      "xref": "paper", "yref": "paper", "x": 0, "y": 1.05, "showarrow": False,
-                      "xanchor": "left", "font": {"size": 12}}],
+        annotations=[
+            {"text": "Washed-out cells: the 95% CI for the difference includes 0 at this sample size.<br>"
+                     "Assumes equal arms of the chosen size, the rates taken at face value, and the simple (Wald) "
+                     "interval, which is often too narrow.",
+             "xref": "paper", "yref": "paper", "x": 0, "y": 1.09, "showarrow": False, "xanchor": "left",
+             "align": "left", "font": {"size": 12}},
+            {"text": "Below the dotted line the drug did worse:<br>an NNT to harm (not coloured)", "x": 78, "y": 12,
+             "xref": "x", "yref": "y", "showarrow": False, "font": {"size": 12, "color": "#333333"},
+             "bgcolor": "rgba(255,255,255,0.8)"},
+        ],
     )
     return fig
 
@@ -147,12 +160,15 @@ def unblinding_figure(true_effects: tuple[float, ...] = UNBLINDING_TRUE,
         xaxis={"title": {"text": "Participants who correctly guess their allocation, each arm (%; 50 = chance)"},
                "range": [48, 102]},
         yaxis={"title": {"text": "Observed drug − placebo difference (scale points)"}, "rangemode": "tozero"},
-        height=540, margin={"t": 90, "b": 150}, legend={"orientation": "v", "x": 1.02, "y": 1},
+        height=560, margin={"t": 110, "b": 150}, legend={"orientation": "v", "x": 1.02, "y": 1},
         sliders=[{"active": list(expectancies).index(initial), "steps": steps, "y": -0.16, "len": 0.9,
                   "currentvalue": {"prefix": "Assumed expectancy effect (points): "}}],
         annotations=[{"text": "Model: observed = true effect + expectancy × (2 × share correct − 1). Dotted: true "
-                              "effect. Assumed numbers, not data.", "xref": "paper", "yref": "paper", "x": 0,
-                      "y": 1.02, "showarrow": False, "xanchor": "left", "font": {"size": 12}}],
+                              "effect. Assumed numbers, not data.<br>Assumes: the same share guesses right in both "
+                              "arms; believing you had the drug adds the expectancy effect whatever you had; nothing "
+                              "else differs.", "xref": "paper", "yref": "paper", "x": 0,
+                      "y": 1.02, "yanchor": "bottom", "align": "left", "showarrow": False, "xanchor": "left",
+                      "font": {"size": 12}}],
     )
     return fig
 
@@ -179,7 +195,9 @@ def funnel_figure(points: pd.DataFrame, centre_log_or: float) -> go.Figure:
             line={"color": "grey", "dash": "dash"}, hoverinfo="skip", showlegend=sign == 1,
             name="Pseudo 95% limits (where studies would fall by chance alone)"))
     fig.add_trace(go.Scatter(x=[math.exp(centre_log_or)] * 2, y=[0, se_max], mode="lines",
-                             line={"color": "grey"}, name=f"Fixed-effect centre (OR {math.exp(centre_log_or):.2f})",
+                             line={"color": "grey"},
+                             name=f"Centre: fixed-effect average of the trials (OR {math.exp(centre_log_or):.2f}), "
+                                  "drawn only to place the funnel",
                              hoverinfo="skip"))
     for independent, name, symbol, colour in ((True, "Trial (overall result)", "circle", OKABE_ITO["blue"]),
                                               (False, "Subgroup of a trial (not independent)", "circle-open",
@@ -198,6 +216,6 @@ def funnel_figure(points: pd.DataFrame, centre_log_or: float) -> go.Figure:
                "tickvals": [0.25, 0.5, 1, 2, 4, 8, 16, 32],
                "ticktext": ["0.25", "0.5", "1", "2", "4", "8", "16", "32"]},
         yaxis={"title": {"text": "SE of log OR (larger = smaller study)"}, "autorange": "reversed"},
-        height=500, legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"t": 90, "b": 130},
+        height=540, legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"t": 90, "b": 160},
     )
     return fig

@@ -62,7 +62,9 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
     owner: list[int] = []  # analysis index of each trace
     pooled_traces: list[tuple[int, int, str, str]] = []  # (trace index, analysis index, model, role)
     study_traces: list[tuple[int, int]] = []  # (trace index, analysis index)
-    max_k = max(len(v["studies"]["labels"]) for v in variants)
+    # leave-one-out acts on pooled analyses only: a step per study of the largest pooled one (not of a larger
+    # unpooled one, whose extra steps would leave out nothing)
+    max_k = max((len(v["studies"]["labels"]) for v in variants if v["analysis"].pooled), default=0)
     layouts: list[dict[str, Any]] = []
 
     for a, entry in enumerate(variants):

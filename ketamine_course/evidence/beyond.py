@@ -12,21 +12,21 @@ import math
 import numpy as np
 import pandas as pd
 
-from ketamine_course.evidence.analyses import Analysis
+from ketamine_course.evidence.analyses import Analysis, pooled_table
 from ketamine_course.evidence.meta_analysis import EffectSizes, effects_from_ci, pool
-from ketamine_course.evidence.nnt import nnt_interval
+from ketamine_course.evidence.nnt import nnt_interval, whole_patients
 
 BEYOND_ANALYSES: tuple[Analysis, ...] = (
     Analysis(
-        "aspire_madrs", "Esketamine in MDD with active suicidal ideation · MADRS change at 24 h (ASPIRE I and II)",
+        "aspire_madrs", "Esketamine, depression with suicidal intent · MADRS change at 24 h (ASPIRE I and II)",
         "placebo", "continuous",
         (("ASPIRE1_MADRS", "ASPIRE I"), ("ASPIRE2_MADRS", "ASPIRE II")),
         "ci", "md", "LS mean difference in MADRS change (points; negative = more improvement)",
         "favours esketamine", "favours placebo", True,
         "Same comparison (esketamine 84 mg + standard care vs placebo spray + standard care), outcome (MADRS) and "
-        "time (24 h). k = 2: heterogeneity is barely estimable and no prediction interval exists. Both trials also "
-        "measured suicidality (CGI-SS-r), and on that outcome neither separated from placebo — it is not in this "
-        "plot because no comparable estimate was read for ASPIRE II.",
+        "time (24 h). k = 2 trials: heterogeneity is barely estimable and no prediction interval exists. Both trials "
+        "also measured suicidality (CGI-SS-r), and on that outcome neither separated from placebo; it is not plotted "
+        "because ASPIRE II reports only that its difference was not significant, with no estimate to plot.",
     ),
     Analysis(
         "si_binary", "Suicidal ideation · response or remission, odds ratios (Grunebaum 2018, Abbar 2022)",
@@ -35,9 +35,9 @@ BEYOND_ANALYSES: tuple[Analysis, ...] = (
          ("ABBAR2022", "Abbar 2022: SSI remission, day 3, vs saline")),
         "ci", "log_or", "Odds ratio (log scale; > 1 favours ketamine)", "favours control", "favours ketamine",
         False,
-        "Different outcomes (≥50% reduction vs SSI ≤ 3), controls (midazolam vs saline), patients (major "
-        "depression vs mixed diagnoses, inpatients) and times (24 h vs day 3, one vs two infusions): shown side by "
-        "side, not pooled.",
+        "Different outcomes (response, ≥50% fall in SSI, vs remission, SSI ≤ 3), controls (midazolam vs saline), "
+        "patients (major depression vs mixed diagnoses, inpatients) and times (24 h vs day 3, one vs two "
+        "infusions): shown side by side, not pooled.",
     ),
     Analysis(
         "abbar_subgroups", "Suicidal ideation · Abbar 2022 overall and by diagnosis (odds ratio for remission)",
@@ -81,7 +81,8 @@ def nnt_trials(trials: pd.DataFrame) -> pd.DataFrame:
             ci = nnt_interval(p1, int(row["n_drug"]), p2, int(row["n_comparator"])).describe().split("(", 1)[1][:-1]
         rows.append({"trial_id": trial_id, "label": label, "pct_drug": round(100 * p1, 1),
                      "pct_control": round(100 * p2, 1), "rd_points": round(100 * rd, 1),
-                     "nnt": round(1 / rd, 1) if rd else math.inf, "nnt_ci": ci,
+                     "nnt": round(1 / rd, 1) if rd else math.inf,
+                     "nnt_whole": whole_patients(1 / rd) if rd else math.inf, "nnt_ci": ci,
                      "source_key": row["source_key"]})
     return pd.DataFrame(rows)
 
@@ -99,6 +100,21 @@ def funnel_points(trials: pd.DataFrame) -> pd.DataFrame:
         "log_or": eff.effects, "se": np.sqrt(eff.variances),
         "independent": (rows["endpoint_role"] != "subgroup").to_numpy(),
     }).reset_index(drop=True)
+
+
+def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
+    """Text alternative of the funnel plot, with readable column names."""
+    return pd.DataFrame({
+        "Study": points["study"], "Outcome": points["outcome"], "Odds ratio": points["odds_ratio"],
+        "log OR": points["log_or"].round(3), "SE of log OR": points["se"].round(3),
+        "Counted as": ["independent trial" if ind else "subgroup (same participants)" for ind in points["independent"]],
+    })
+
+
+def pooled_aspire_table(variants: list[dict[str, object]]) -> pd.DataFrame:
+    """Text alternative of the pooled ASPIRE diamond: each model, all trials and each trial left out."""
+    table = pooled_table([v for v in variants if v["analysis"].pooled])  # type: ignore[union-attr]
+    return table.drop(columns="Analysis").reset_index(drop=True)
 
 
 def funnel_centre(points: pd.DataFrame) -> float:

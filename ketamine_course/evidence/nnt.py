@@ -9,8 +9,10 @@ risk difference, then invert and exchange its limits. When that CI includes 0, t
 benefit (NNTB) through infinity to an NNT to harm (NNTH) — it is not a finite range, and printing "NNT 4 (2 to 40)"
 would hide that. The risk-difference CI here is the simple Wald interval
 ``RD ± z * sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2)``; Bender (2001), Control Clin Trials 22:102, shows it is too
-narrow in many cases (small samples, rates near 0 or 1), so the explorer uses it to teach the idea, not to analyse a
-trial.
+narrow in many cases, so the explorer uses it to teach the idea, not to analyse a trial.
+
+Whole patients: an NNT of 2.7 means "about 3 people". Cochrane's open learning material rounds an NNT *up* to the
+next whole number (:func:`whole_patients`), and an NNT always belongs to a time frame (the trial's outcome time).
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ def nnt(p_drug: float, p_control: float) -> float:
     """1 / risk difference: positive = NNT to benefit, negative = NNT to harm, ``inf`` when the rates are equal."""
     rd = risk_difference(p_drug, p_control)
     return math.inf if rd == 0 else 1 / rd
+
+
+def whole_patients(nnt_value: float) -> int | float:
+    """An NNT (benefit or harm) rounded up to whole patients: 2.67 -> 3, -4.2 -> 5 (an NNTH of 5); ``inf`` stays."""
+    if not isinstance(nnt_value, int | float) or math.isnan(nnt_value) or nnt_value == 0:
+        raise NNTInputError(f"an NNT is a non-zero number (or infinite), got {nnt_value!r}")
+    if math.isinf(nnt_value):
+        return math.inf
+    return math.ceil(abs(nnt_value) - 1e-9)
 
 
 def risk_difference_ci(p_drug: float, n_drug: int, p_control: float, n_control: int,
