@@ -251,8 +251,9 @@ class ScheduleExample(SourcedRow):
 
 
 class ControlStatus(SourcedRow):
-    """How ketamine or esketamine is controlled or approved in a jurisdiction, with the date of the newest source
-    (lesson 7). Status can change: ``as_of`` says how fresh the statement is."""
+    """How ketamine or esketamine is controlled or approved in a jurisdiction (lesson 7). Status can change, so every
+    row carries two dates: ``source_date``, the date of the newest law, rule or page read that states the status, and
+    ``checked_on``, the day the course last checked it against that source."""
 
     jurisdiction: str = Field(min_length=1, description="Country, region or international body.")
     kind: Literal["national_control", "international_control", "essential_medicine", "approval"] = Field(
@@ -261,9 +262,19 @@ class ControlStatus(SourcedRow):
     status: str = Field(min_length=1, description="Schedule, class, listing or approval.")
     since_year: int | None = Field(None, ge=1900, le=2100, description="Year the status began (blank: not verified).",
                                    json_schema_extra=unit("year"))
-    as_of: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                       description="Date of the newest source read that states this status (YYYY[-MM[-DD]]).")
+    source_date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                             description="Date of the newest law, rule or page read that states this status "
+                             "(YYYY[-MM[-DD]]).")
+    checked_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                            description="Day the course last checked the status against that source (YYYY-MM-DD): "
+                            "the status is stated 'as of' this day.")
     notes: str = Field(min_length=1, description="Details and caveats.")
+
+    @model_validator(mode="after")
+    def _checked_after_source(self) -> ControlStatus:
+        if self.checked_on < self.source_date[: len(self.checked_on)]:
+            raise ValueError(f"checked_on {self.checked_on} is earlier than source_date {self.source_date}")
+        return self
 
 
 class PKParameter(SourcedRow):
@@ -380,7 +391,8 @@ DATASETS: dict[str, DatasetSpec] = {
             "control_status",
             "control_status.csv",
             ControlStatus,
-            "How ketamine and esketamine are controlled, listed or approved around the world, with an 'as of' date.",
+            "How ketamine and esketamine are controlled, listed or approved around the world: the date of the "
+            "source that states each status and the day the course checked it.",
             ("07-regulation",),
         ),
         DatasetSpec(

@@ -16,22 +16,21 @@ NOT_YET_FIXED: set[str] = {
     "anesthesiology2021_chiral",
     "bender2001",
     "bmcid2016_table5",
-    "canada_sor_2005_270",
-    "cfr_1308_13",
+    "cfr_1308_13",  # 2013 CFR edition read in a docslib copy; its govinfo/eCFR address is not in stored material
     "cottrell2008",
     "cpn2021_esk_meta",
     "cpt2020_esketamine",
-    "dea_1999_withdrawal",
+    "dea_1999_withdrawal",  # 64 FR 17298 read in federal.elaws.us; govinfo has FR Doc 99-8815 but 99-8812 is not stored
     "domany2020",
     "ebert1997",
     "ekstrand2024",
     "elektd_secondary2024",
     "escape_bjp_sensitivity",
     "eu_smpc_hu",
-    "fda_2019_spravato_news",
-    "fda_2023_compounded",
+    "fda_2019_spravato_news",  # FDA's own news-release address not in stored material (copies and press only)
+    "fda_2023_compounded",  # FDA's own address of the 10 Oct 2023 warning not in stored material (copies only)
     "gastaldon2019",
-    "hc_2005_notice",
+    "hc_2005_notice",  # Health Canada's own copy of the 2 May 2005 notice not stored; CSCB reproduction read
     "hijazi2003",
     "jordan2006",
     "kamp2020",
@@ -62,8 +61,7 @@ NOT_YET_FIXED: set[str] = {
     "spravato_label_current_mirror",
     "taylor2018",
     "turkoz2021",
-    "uk_em_2014",
-    "usc_21_812",
+    "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not in stored material
     "yanagihara2003",
 }
 
