@@ -235,8 +235,10 @@ class CsaSchedule(SourcedRow):
     """The findings the US Controlled Substances Act requires for each schedule, 21 U.S.C. 812(b) (lesson 7)."""
 
     schedule: Schedule = Field(description="CSA schedule.")
-    abuse_potential_rank: int = Field(ge=1, le=5, description="Order of abuse potential in the statute (5 = highest); "
-                                      "an ordinal rank, not a measurement.", json_schema_extra=unit("rank"))
+    abuse_potential_rank: int = Field(
+        ge=1, le=5, json_schema_extra=unit("rank"),
+        description="Order of abuse potential in the statute (higher = more; I and II are both 'high', so they tie); "
+        "an ordinal rank, not a measurement.")
     abuse_potential: str = Field(min_length=1, description="Finding (A): potential for abuse.")
     accepted_medical_use: str = Field(min_length=1, description="Finding (B): currently accepted medical use.")
     dependence: str = Field(min_length=1, description="Finding (C): safety or dependence.")
@@ -338,6 +340,15 @@ class DatasetSpec:
 DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
 
 
+#: The milestone kinds lesson 7's regulatory timeline shows (and so the only milestones whose sources it lists).
+REGULATORY_MILESTONE_CATEGORIES = ("approval", "regulation", "safety")
+
+
+def _milestone_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
+    """Lesson 7 charts only the regulatory milestones, so it lists only their sources; lessons 0 and 1 list all."""
+    return not lesson.startswith("07-") or getattr(row, "category", None) in REGULATORY_MILESTONE_CATEGORIES
+
+
 def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
     """Lesson 4 lists the depression trials' sources, lesson 5 the others; any other lesson lists all."""
     depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
@@ -357,6 +368,7 @@ DATASETS: dict[str, DatasetSpec] = {
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
             ("00-start-here", "01-what-is-ketamine", "07-regulation"),
+            _milestone_row_for_lesson,
         ),
         DatasetSpec(
             "adverse_effects",

@@ -62,6 +62,7 @@ def test_schedules_and_control_status_figures() -> None:
     fig = schedules_figure(load_dataset("csa_schedules"), load_dataset("schedule_examples"))
     assert list(fig.data[0].x) == [f"Schedule {s}" for s in ("I", "II", "III", "IV", "V")]
     assert "Ketamine" in fig.data[0].text[2]
+    assert fig.data[0].y[0] == fig.data[0].y[1] > fig.data[0].y[2]  # 812(b): I and II both "high", III less
     status = load_dataset("control_status")
     fig = control_status_figure(status)
     plotted = sum(len(trace.x) for trace in fig.data)
@@ -90,3 +91,12 @@ def test_control_status_rejects_a_check_made_before_its_source() -> None:
     with pytest.raises(ValidationError, match="earlier than source_date"):
         ControlStatus.model_validate(row)
     ControlStatus.model_validate({**row, "checked_on": "2026-12-01"})
+
+
+def test_lesson_7_lists_only_the_sources_of_the_milestones_it_charts() -> None:
+    from ketamine_course.lesson import lesson_reference_keys
+
+    lesson_7 = set(lesson_reference_keys("07-regulation", ["milestones"], quiz=False))
+    lesson_1 = set(lesson_reference_keys("01-what-is-ketamine", ["milestones"], quiz=False))
+    assert {"dea_1999_schedule3", "ema_spravato_epar"} <= lesson_7
+    assert "domino2010" in lesson_1 - lesson_7  # a history milestone's source

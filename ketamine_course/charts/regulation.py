@@ -85,13 +85,17 @@ def benefit_risk_figure(frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
+SCHEDULE_ORDER = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
 def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figure:
     """Bars of the statute's ordinal abuse-potential rank per schedule; hover shows the three findings, labels show
     example substances. Ketamine's schedule is highlighted."""
-    schedules = schedules.sort_values("abuse_potential_rank", ascending=False)
+    schedules = schedules.sort_values("schedule", key=lambda column: column.map(SCHEDULE_ORDER))
     names = {s: "<br>".join(examples.loc[examples["schedule"] == s, "substance"].str.split(" \\(").str[0])
              for s in schedules["schedule"]}
     colours = [OKABE_ITO["vermillion"] if s == "III" else OKABE_ITO["sky_blue"] for s in schedules["schedule"]]
+    top = int(schedules["abuse_potential_rank"].max())
     fig = go.Figure(go.Bar(
         x=[f"Schedule {s}" for s in schedules["schedule"]], y=schedules["abuse_potential_rank"].tolist(),
         marker={"color": colours, "line": {"width": 1, "color": "#333333"}},
@@ -105,8 +109,8 @@ def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figu
     fig.update_layout(
         title={"text": "US Controlled Substances Act: five schedules, ordered by abuse potential (21 U.S.C. 812(b))"},
         height=460,
-        yaxis={"title": {"text": "Abuse potential (statutory order)"}, "tickvals": [1, 5],
-               "ticktext": ["lowest", "highest"], "range": [0, 5.4]},
+        yaxis={"title": {"text": "Abuse potential (statutory order)"}, "tickvals": [1, top],
+               "ticktext": ["lowest", "highest"], "range": [0, top + 0.4]},
         xaxis={"title": {"text": "Schedule (ketamine and esketamine: III, highlighted)"}},
     )
     return fig
