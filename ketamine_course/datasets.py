@@ -261,8 +261,10 @@ class CsaSchedule(SourcedRow):
     """The findings the US Controlled Substances Act requires for each schedule, 21 U.S.C. 812(b) (lesson 7)."""
 
     schedule: Schedule = Field(description="CSA schedule.")
-    abuse_potential_rank: int = Field(ge=1, le=5, description="Order of abuse potential in the statute (5 = highest); "
-                                      "an ordinal rank, not a measurement.", json_schema_extra=unit("rank"))
+    abuse_potential_rank: int = Field(
+        ge=1, le=5, json_schema_extra=unit("rank"),
+        description="Order of abuse potential in the statute (higher = more; I and II are both 'high', so they tie); "
+        "an ordinal rank, not a measurement.")
     abuse_potential: str = Field(min_length=1, description="Finding (A): potential for abuse.")
     accepted_medical_use: str = Field(min_length=1, description="Finding (B): currently accepted medical use.")
     dependence: str = Field(min_length=1, description="Finding (C): safety or dependence.")
@@ -277,8 +279,9 @@ class ScheduleExample(SourcedRow):
 
 
 class ControlStatus(SourcedRow):
-    """How ketamine or esketamine is controlled or approved in a jurisdiction, with the date of the newest source
-    (lesson 7). Status can change: ``as_of`` says how fresh the statement is."""
+    """How ketamine or esketamine is controlled or approved in a jurisdiction (lesson 7). Status can change, so every
+    row carries two dates: ``source_date``, the date of the newest law, rule or page read that states the status, and
+    ``checked_on``, the day the course last checked it against that source."""
 
     jurisdiction: str = Field(min_length=1, description="Country, region or international body.")
     kind: Literal["national_control", "international_control", "essential_medicine", "approval"] = Field(
@@ -287,9 +290,19 @@ class ControlStatus(SourcedRow):
     status: str = Field(min_length=1, description="Schedule, class, listing or approval.")
     since_year: int | None = Field(None, ge=1900, le=2100, description="Year the status began (blank: not verified).",
                                    json_schema_extra=unit("year"))
-    as_of: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                       description="Date of the newest source read that states this status (YYYY[-MM[-DD]]).")
+    source_date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                             description="Date of the newest law, rule or page read that states this status "
+                             "(YYYY[-MM[-DD]]).")
+    checked_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                            description="Day the course last checked the status against that source (YYYY-MM-DD): "
+                            "the status is stated 'as of' this day.")
     notes: str = Field(min_length=1, description="Details and caveats.")
+
+    @model_validator(mode="after")
+    def _checked_after_source(self) -> ControlStatus:
+        if self.checked_on < self.source_date[: len(self.checked_on)]:
+            raise ValueError(f"checked_on {self.checked_on} is earlier than source_date {self.source_date}")
+        return self
 
 
 class PKParameter(SourcedRow):
@@ -353,6 +366,15 @@ class DatasetSpec:
 DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
 
 
+#: The milestone kinds lesson 7's regulatory timeline shows (and so the only milestones whose sources it lists).
+REGULATORY_MILESTONE_CATEGORIES = ("approval", "regulation", "safety")
+
+
+def _milestone_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
+    """Lesson 7 charts only the regulatory milestones, so it lists only their sources; lessons 0 and 1 list all."""
+    return not lesson.startswith("07-") or getattr(row, "category", None) in REGULATORY_MILESTONE_CATEGORIES
+
+
 def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
     """Lesson 4 lists the depression trials' sources, lesson 5 the others; any other lesson lists all."""
     depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
@@ -372,6 +394,7 @@ DATASETS: dict[str, DatasetSpec] = {
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
             ("00-start-here", "01-what-is-ketamine", "07-regulation"),
+            _milestone_row_for_lesson,
         ),
         DatasetSpec(
             "adverse_effects",
@@ -406,7 +429,8 @@ DATASETS: dict[str, DatasetSpec] = {
             "control_status",
             "control_status.csv",
             ControlStatus,
-            "How ketamine and esketamine are controlled, listed or approved around the world, with an 'as of' date.",
+            "How ketamine and esketamine are controlled, listed or approved around the world: the date of the "
+            "source that states each status and the day the course checked it.",
             ("07-regulation",),
         ),
         DatasetSpec(

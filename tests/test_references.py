@@ -98,3 +98,17 @@ def test_reference_list_has_anchors_and_escapes_text(tmp_path) -> None:
 def test_unknown_key_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="unknown reference key 'nope'"):
         course_references()["nope"]
+
+
+@pytest.mark.parametrize(("authors", "label"), [
+    ("Le Daré B; Pelletier R", "Le Daré et al. 2022"),  # a surname of two words keeps both
+    ("van der Berg AB", "van der Berg 2022"),
+    ("Citrome L; DiBernardo A", "Citrome et al. 2022"),
+    ("Domino EF", "Domino 2022"),
+])
+def test_short_label_keeps_a_surname_of_several_words(authors: str, label: str) -> None:
+    from ketamine_course.references import Reference
+
+    ref = Reference.model_validate({"key": "x2022", "kind": "article", "authors": authors, "year": 2022,
+                                    "title": "T", "doi": "10.1000/x"})
+    assert ref.short_label == label

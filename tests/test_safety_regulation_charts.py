@@ -8,6 +8,7 @@ from ketamine_course.charts.regulation import (
     benefit_risk_figure,
     benefit_risk_table,
     control_status_figure,
+    control_status_table,
     number_needed,
     schedules_figure,
 )
@@ -31,8 +32,8 @@ def test_benefit_risk_table_matches_the_published_nnt_and_nnh() -> None:
     table = benefit_risk_table(load_dataset("benefit_risk")).set_index("Outcome")
     rounded = table["NNT or NNH (rounded up)"]
     # Citrome et al. 2020 report NNT 8 (response), 6 (remission) and NNH 17 (discontinuation for an AE).
-    assert rounded["MADRS response (≥50% improvement)"] == 8
-    assert rounded["MADRS remission (score ≤12)"] == 6
+    assert rounded["MADRS response (≥50% decrease)"] == 8
+    assert rounded["MADRS remission (total score ≤12)"] == 6
     assert rounded["Stopped treatment because of an adverse event"] == 17
 
 
@@ -101,7 +102,41 @@ def test_schedules_and_control_status_figures() -> None:
     fig = schedules_figure(load_dataset("csa_schedules"), load_dataset("schedule_examples"))
     assert list(fig.data[0].x) == [f"Schedule {s}" for s in ("I", "II", "III", "IV", "V")]
     assert "Ketamine" in fig.data[0].text[2]
+    assert fig.data[0].y[0] == fig.data[0].y[1] > fig.data[0].y[2]  # 812(b): I and II both "high", III less
     status = load_dataset("control_status")
     fig = control_status_figure(status)
     plotted = sum(len(trace.x) for trace in fig.data)
     assert plotted == status["since_year"].notna().sum() < len(status)
+
+
+def test_control_status_shows_both_dates_and_one_row_per_jurisdiction() -> None:
+    status = load_dataset("control_status")
+    fig = control_status_figure(status)
+    assert all("Source dated" in trace.hovertemplate and "checked" in trace.hovertemplate for trace in fig.data)
+    order = list(fig.layout.yaxis.categoryarray)
+    assert len(order) == len(set(order))  # the UK's two statuses (Class C, then B) share one row
+    table = control_status_table(status)
+    assert {"Source dated", "Checked (as of)"} <= set(table.columns)
+    assert (table["Checked (as of)"] >= table["Source dated"].str[:10]).all()
+
+
+def test_control_status_rejects_a_check_made_before_its_source() -> None:
+    from pydantic import ValidationError
+
+    from ketamine_course.datasets import ControlStatus
+
+    row = {"jurisdiction": "X", "kind": "national_control", "status": "Class C", "source_date": "2000-12-15",
+           "checked_on": "2000-11-22", "notes": "n", "source_key": "who_2015", "source_location": "p",
+           "approximate": False}
+    with pytest.raises(ValidationError, match="earlier than source_date"):
+        ControlStatus.model_validate(row)
+    ControlStatus.model_validate({**row, "checked_on": "2026-12-01"})
+
+
+def test_lesson_7_lists_only_the_sources_of_the_milestones_it_charts() -> None:
+    from ketamine_course.lesson import lesson_reference_keys
+
+    lesson_7 = set(lesson_reference_keys("07-regulation", ["milestones"], quiz=False))
+    lesson_1 = set(lesson_reference_keys("01-what-is-ketamine", ["milestones"], quiz=False))
+    assert {"dea_1999_schedule3", "ema_spravato_epar"} <= lesson_7
+    assert "domino2010" in lesson_1 - lesson_7  # a history milestone's source

@@ -14,15 +14,14 @@ from ketamine_course.references import Reference, course_references, source_qual
 
 NOT_YET_FIXED: set[str] = {
     "anesthesiology2021_chiral",
-    "canada_sor_2005_270",
-    "cfr_1308_13",
+    "cfr_1308_13",  # 2013 CFR edition read in a docslib copy; its govinfo/eCFR address is not in stored material
     "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
-    "dea_1999_withdrawal",
+    "dea_1999_withdrawal",  # 64 FR 17298 read in federal.elaws.us; govinfo has FR Doc 99-8815 but 99-8812 is not stored
     "domany2020",  # no DOI/PMID in stored material (5 look-ups); url is the authors' university portal record
     "ebert1997",
-    "fda_2019_spravato_news",
-    "fda_2023_compounded",
-    "hc_2005_notice",
+    "fda_2019_spravato_news",  # FDA's own news-release address not in stored material (copies and press only)
+    "fda_2023_compounded",  # FDA's own address of the 10 Oct 2023 warning not in stored material (copies only)
+    "hc_2005_notice",  # Health Canada's own copy of the 2 May 2005 notice not stored; CSCB reproduction read
     "hijazi2003",
     "jordan2006",
     "kamp2020",
@@ -46,8 +45,7 @@ NOT_YET_FIXED: set[str] = {
     "spravato_ch_ia",
     "spravato_ch_pk",
     "turkoz2021",  # publisher page (psychiatrist.com) read; no DOI/PMID shown in stored material
-    "uk_em_2014",
-    "usc_21_812",
+    "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not in stored material
     "yanagihara2003",
 }
 

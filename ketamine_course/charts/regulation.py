@@ -7,6 +7,7 @@ Pure builders returning ``go.Figure``; interactivity is plotly-only (hover, lege
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -84,13 +85,17 @@ def benefit_risk_figure(frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
+SCHEDULE_ORDER = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
 def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figure:
     """Bars of the statute's ordinal abuse-potential rank per schedule; hover shows the three findings, labels show
     example substances. Ketamine's schedule is highlighted."""
-    schedules = schedules.sort_values("abuse_potential_rank", ascending=False)
+    schedules = schedules.sort_values("schedule", key=lambda column: column.map(SCHEDULE_ORDER))
     names = {s: "<br>".join(examples.loc[examples["schedule"] == s, "substance"].str.split(" \\(").str[0])
              for s in schedules["schedule"]}
     colours = [OKABE_ITO["vermillion"] if s == "III" else OKABE_ITO["sky_blue"] for s in schedules["schedule"]]
+    top = int(schedules["abuse_potential_rank"].max())
     fig = go.Figure(go.Bar(
         x=[f"Schedule {s}" for s in schedules["schedule"]], y=schedules["abuse_potential_rank"].tolist(),
         marker={"color": colours, "line": {"width": 1, "color": "#333333"}},
@@ -104,8 +109,8 @@ def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figu
     fig.update_layout(
         title={"text": "US Controlled Substances Act: five schedules, ordered by abuse potential (21 U.S.C. 812(b))"},
         height=460,
-        yaxis={"title": {"text": "Abuse potential (statutory order)"}, "tickvals": [1, 5],
-               "ticktext": ["lowest", "highest"], "range": [0, 5.4]},
+        yaxis={"title": {"text": "Abuse potential (statutory order)"}, "tickvals": [1, top],
+               "ticktext": ["lowest", "highest"], "range": [0, top + 0.4]},
         xaxis={"title": {"text": "Schedule (ketamine and esketamine: III, highlighted)"}},
     )
     return fig
@@ -119,11 +124,26 @@ KIND_LABELS = {
 }
 
 
+def _wrap(text: str, width: int = 60) -> str:
+    """Hover text wrapped for plotly (which does not wrap hover labels itself)."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def control_status_table(status: pd.DataFrame) -> pd.DataFrame:
+    """The control-status rows as the lesson shows them: both dates of every status (the source's and the check's)."""
+    table = status[["jurisdiction", "status", "since_year", "source_date", "checked_on", "notes"]].copy()
+    table["since_year"] = table["since_year"].map(lambda year: "" if pd.isna(year) else str(int(year)))
+    return table.rename(columns={
+        "jurisdiction": "Jurisdiction", "status": "Status", "since_year": "Since", "source_date": "Source dated",
+        "checked_on": "Checked (as of)", "notes": "Notes"})
+
+
 def control_status_figure(status: pd.DataFrame) -> go.Figure:
-    """Strip chart: the year each status began, one row per jurisdiction, one marker per kind (hover: status, notes,
-    'as of' date). Rows whose start year was not verified are left out of the chart (they stay in the table)."""
+    """Strip chart: the year each status began, one row per jurisdiction, one marker per kind (hover: status, the
+    source's date and the day it was checked). Rows whose start year was not verified are left out of the chart (they
+    stay in the table)."""
     dated = status[status["since_year"].notna()].copy()
-    order = dated.sort_values("since_year")["jurisdiction"].tolist()
+    order = list(dict.fromkeys(dated.sort_values("since_year")["jurisdiction"]))
     fig = go.Figure()
     for index, (kind, label) in enumerate(KIND_LABELS.items()):
         part = dated[dated["kind"] == kind]
@@ -133,13 +153,14 @@ def control_status_figure(status: pd.DataFrame) -> go.Figure:
             x=part["since_year"].astype(int).tolist(), y=part["jurisdiction"].tolist(), mode="markers", name=label,
             marker={"size": 15, "symbol": MARKER_SYMBOLS[index], "color": PALETTE[index],
                     "line": {"width": 1, "color": "#333333"}},
-            customdata=list(zip(part["status"], part["as_of"], strict=True)),
-            hovertemplate="<b>%{y}</b> (%{x})<br>%{customdata[0]}<br><i>As of %{customdata[1]}</i><extra></extra>",
+            customdata=list(zip(part["status"].map(_wrap), part["source_date"], part["checked_on"], strict=True)),
+            hovertemplate="<b>%{y}</b> (since %{x})<br>%{customdata[0]}<br><i>Source dated %{customdata[1]}; "
+                          "checked %{customdata[2]}</i><extra></extra>",
         ))
     fig.update_layout(
         title={"text": "When ketamine was controlled, listed or (as esketamine) approved"},
-        height=440,
-        xaxis={"title": {"text": "Year the status began"}, "range": [1980, 2025], "dtick": 5},
+        height=460,
+        xaxis={"title": {"text": "Year the status began"}, "range": [1980, 2027], "dtick": 5},
         yaxis={"title": {"text": ""}, "categoryorder": "array", "categoryarray": order},
         legend={"orientation": "h", "y": -0.2},
         margin={"l": 250},
