@@ -167,6 +167,21 @@ def source_quality_problems(ref: Reference) -> list[str]:
     return problems
 
 
+def duplicate_work_problems(references: Iterable[Reference]) -> list[str]:
+    """One key per work: two keys with the same DOI, PMID or PMCID cite one work twice (and split its citations)."""
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    for ref in references:
+        for column in ("doi", "pmid", "pmcid"):
+            value = getattr(ref, column)
+            if not value:
+                continue
+            first = seen.setdefault((column, value.lower()), ref.key)
+            if first != ref.key:
+                problems.append(f"{ref.key} and {first} have the same {column} {value}: one work, keep one key")
+    return problems
+
+
 class ReferenceList:
     """The loaded, validated reference list, indexed by key."""
 

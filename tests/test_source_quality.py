@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from ketamine_course.references import Reference, course_references, source_quality_problems
+from ketamine_course.references import (
+    Reference,
+    course_references,
+    duplicate_work_problems,
+    source_quality_problems,
+)
 
 NOT_YET_FIXED: set[str] = {
     "anesthesiology2021_chiral",
@@ -56,6 +61,16 @@ def test_references_meet_the_source_rules_or_are_listed_as_not_yet_fixed() -> No
     assert not new, f"references breaking the source rules: {new}"
     fixed = NOT_YET_FIXED - set(failing)
     assert not fixed, f"these now pass: remove them from NOT_YET_FIXED: {sorted(fixed)}"
+
+
+def test_one_key_per_work() -> None:
+    assert duplicate_work_problems(course_references()) == []
+
+
+def test_the_same_doi_under_two_keys_is_one_work_twice() -> None:
+    problems = duplicate_work_problems([reference(key="a2020"), reference(key="b2020", doi="10.1000/ABC")])
+    assert problems == ["b2020 and a2020 have the same doi 10.1000/ABC: one work, keep one key"]
+    assert duplicate_work_problems([reference(key="a2020"), reference(key="b2020", doi="10.1000/other")]) == []
 
 
 def reference(**fields: str) -> Reference:
