@@ -376,9 +376,10 @@ def _milestone_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
 
 
 def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
-    """Lesson 4 lists the depression trials' sources, lesson 5 the others; any other lesson lists all."""
+    """Lesson 4 lists the depression trials' sources, lesson 5 the others; the capstone (lesson 8), which charts only
+    lesson 4's forest plot, lists the depression trials too; any other lesson lists all."""
     depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
-    if lesson.startswith("04-"):
+    if lesson.startswith(("04-", "08-")):
         return depression
     if lesson.startswith("05-"):
         return not depression
