@@ -72,7 +72,10 @@ class Reference(BaseModel):
             parts = first.split()
             if not (len(parts) == 2 and parts[1].isupper() and len(parts[1]) <= 3):
                 return first  # an organisation: keep its whole name
-        return first.split(" ")[0] if " " in first else first
+        parts = first.split()
+        if len(parts) > 2 and parts[-1].isupper() and len(parts[-1]) <= 3:
+            return " ".join(parts[:-1])  # a surname of several words: 'Le Daré B', 'van Velzen M'
+        return parts[0] if parts else first
 
     @property
     def short_label(self) -> str:

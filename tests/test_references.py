@@ -98,3 +98,15 @@ def test_reference_list_has_anchors_and_escapes_text(tmp_path) -> None:
 def test_unknown_key_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="unknown reference key 'nope'"):
         course_references()["nope"]
+
+
+@pytest.mark.parametrize(("authors", "label"), [
+    ("Le Daré B; Pelletier R", "Le Daré et al. 2020"),
+    ("van Velzen M", "van Velzen 2020"),
+    ("Smith AB; Jones C", "Smith et al. 2020"),
+    ("Kapur; Seeman", "Kapur et al. 2020"),
+])
+def test_short_label_keeps_surnames_of_several_words(tmp_path, authors: str, label: str) -> None:
+    row = [authors if value == "Smith AB; Jones C" else value for value in GOOD]
+    ref = load_references(write_csv(tmp_path / "references.csv", HEADER, [row]))["smith2020"]
+    assert ref.short_label == label
