@@ -74,8 +74,8 @@ class Reference(BaseModel):
                 return first  # an organisation: keep its whole name
         parts = first.split()
         if len(parts) > 2 and parts[-1].isalpha() and parts[-1].isupper() and len(parts[-1]) <= 3:
-            return " ".join(parts[:-1])  # a surname of several words: 'Le Daré B' -> 'Le Daré'
-        return parts[0]
+            return " ".join(parts[:-1])  # a surname of several words: 'Le Daré B', 'van Velzen M'
+        return parts[0] if parts else first
 
     @property
     def short_label(self) -> str:

@@ -12,6 +12,7 @@ from ketamine_course.charts.occupancy import (
     affinity_figure,
     affinity_row,
     affinity_table,
+    concentration_table,
     occupancy_figure,
     occupancy_table,
 )
@@ -163,3 +164,12 @@ def test_affinity_figure_draws_censored_values_as_arrows(frames) -> None:
     table = affinity_table(affinities)
     assert len(table) == len(affinities) and table["Value (µM)"].str.contains(">").sum() == n_censored
     assert not math.isnan(fig.layout.xaxis.range[0])
+
+
+def test_concentration_table_shows_published_and_recomputed_micromolar() -> None:
+    ranges = load_dataset("concentration_ranges")
+    table = concentration_table(ranges)
+    peak = table[table["Effect"] == "Antidepressant infusion (peak)"].iloc[0]
+    assert peak["Plasma concentration (ng/mL)"] == "185"
+    assert peak["Published (µM)"] == "0.78" and peak["ng/mL ÷ 237.7 (µM)"] == "0.78"
+    assert table.loc[table["Effect"] == "General anaesthesia", "Plasma concentration (ng/mL)"].iloc[0] == "1200–2400"

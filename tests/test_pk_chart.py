@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ketamine_course.charts.pk_chart import pk_curve_figure, pk_scenario_figure, scenario_table
+from ketamine_course.charts.pk_chart import pk_curve_figure, pk_scenario_figure, route_table, scenario_table
 from ketamine_course.datasets import load_dataset
-from ketamine_course.pk.scenarios import DOSES_MG_PER_KG, SCENARIOS, WEIGHTS_KG, anchor_comparison, precompute
+from ketamine_course.pk.scenarios import (
+    DOSES_MG_PER_KG,
+    SCENARIOS,
+    WEIGHTS_KG,
+    anchor_comparison,
+    infusion_duration_comparison,
+    precompute,
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +58,7 @@ def test_infusion_peak_sits_below_the_anaesthetic_band(curves) -> None:
     table = scenario_table(curves)
     row = table[(table["route and regimen"] == "IV infusion over 40 min, once") & (table["dose (mg/kg)"] == 0.5)]
     assert 150 < row["peak (ng/mL)"].iloc[0] < 1200
-    assert row["time of peak (min)"].iloc[0] == 40
+    assert row["time of peak (min after the dose)"].iloc[0] == 40
 
 
 def test_anchor_comparison_has_both_models() -> None:
@@ -81,3 +88,29 @@ def test_live_explorer_follows_its_controls() -> None:
     data = explorer.output.outputs[0]["data"]
     assert "application/vnd.plotly.v1+json" in data
     assert data["application/vnd.plotly.v1+json"]["data"][0]["name"].startswith("Oral (F 20 %), 2 mg/kg, 100 kg")
+
+
+def test_infusion_duration_comparison_shows_the_peak_falling_with_infusion_time() -> None:
+    rows = infusion_duration_comparison(0.5, (1.0, 10.0, 40.0))
+    assert [r["0.5 mg/kg IV given over"] for r in rows] == ["1 min", "10 min", "40 min"]
+    for model in ("Herd 2007 model", "'Domino' set, opentiva"):
+        peaks = [r[f"{model}: peak (ng/mL)"] for r in rows]
+        assert peaks[0] > peaks[1] > peaks[2]
+        assert rows[0][f"{model}: peak as % of the shortest"] == 100
+    # the 40-minute row is the same simulation as the anchor table's first row
+    assert rows[-1]["Herd 2007 model: peak (ng/mL)"] == anchor_comparison()[0]["Herd 2007 model (ng/mL)"]
+
+
+def test_route_table_is_readable_and_sourced() -> None:
+    routes = load_dataset("route_bioavailability")
+    table = route_table(routes)
+    assert len(table) == len(routes)
+    assert "route" not in table.columns and "Bioavailability F (%)" in table.columns
+    assert not table["Source"].str.startswith("[").any()
+    wafer = table[table["Product, dose and study"] == "25 mg sublingual wafer"].iloc[0]
+    assert (wafer["Interval of F (%)"], wafer["Tmax, time of the peak (min)"]) == ("27–31", "45")
+
+
+def test_regimen_peak_time_is_counted_from_its_dose(curves) -> None:
+    table = scenario_table(curves)
+    assert table["time of peak (min after the dose)"].max() < 24 * 60

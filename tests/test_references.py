@@ -103,7 +103,9 @@ def test_unknown_key_is_a_clear_error() -> None:
 @pytest.mark.parametrize(("authors", "label"), [
     ("Le Daré B; Pelletier R", "Le Daré et al. 2022"),  # a surname of two words keeps both
     ("van der Berg AB", "van der Berg 2022"),
+    ("van Velzen M", "van Velzen 2022"),
     ("Citrome L; DiBernardo A", "Citrome et al. 2022"),
+    ("Kapur; Seeman", "Kapur et al. 2022"),
     ("Domino EF", "Domino 2022"),
 ])
 def test_short_label_keeps_a_surname_of_several_words(authors: str, label: str) -> None:

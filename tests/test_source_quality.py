@@ -18,40 +18,26 @@ from ketamine_course.references import (
 )
 
 NOT_YET_FIXED: set[str] = {
-    "anesthesiology2021_chiral",
+    "anesthesiology2021_chiral",  # no DOI or PMID in stored material (publisher abstract page and an author index only)
     "cfr_1308_13",  # 2013 CFR edition read in a docslib copy; its govinfo/eCFR address is not in stored material
     "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
     "dea_1999_withdrawal",  # 64 FR 17298 read in federal.elaws.us; govinfo has FR Doc 99-8815 but 99-8812 is not stored
     "domany2020",  # no DOI/PMID in stored material (5 look-ups); url is the authors' university portal record
-    "ebert1997",
     "fda_2019_spravato_news",  # FDA's own news-release address not in stored material (copies and press only)
     "fda_2023_compounded",  # FDA's own address of the 10 Oct 2023 warning not in stored material (copies only)
     "hc_2005_notice",  # Health Canada's own copy of the 2 May 2005 notice not stored; CSCB reproduction read
-    "hijazi2003",
-    "jordan2006",
-    "kamp2020",
-    "kawczak2024",
-    "ketalar_ch",
-    "ketalar_label_hs",
+    "jordan2006",  # no DOI or PMID in stored material (a library catalogue record only)
+    "ketalar_ch",  # no swissmedicinfo.ch address for Ketalar in stored material; the text was read on ch.oddb.org
+    "ketalar_label_hs",  # no DailyMed address for this SPL in stored material; the text was read on fda.report
     "ketalar_label_par",  # Par Ketalar SPL 14e8f864: no DailyMed/FDA address for this set id in stored material
     "ketalar_label_par_old",  # same set id, older text: only fda.report and drugs-library copies are stored
-    "ketalar_us_2009",
-    "ketalar_us_di",
-    "ketalar_us_hl",
-    "marland2013",
-    "mion2013",
-    "mion2017",
-    "noah_vet_ketamine",
+    "mion2017",  # no DOI or PMID in stored material (title, journal and pages seen in citing reference lists)
     "pharmacother2022_tbl5",  # only the PMC table page is stored; the review's authors and title were not found
-    "pmc9118341_2022",
+    "pmc9118341_2022",  # the stored copy (PMC table page) shows neither title nor authors; DOI and PMCID are known
     "shahani2007",  # Urology 2007 case series: no DOI or PMID in any stored record or citing reference list
-    "simons2022",
     "singh2016",  # DOI confirmed on the publisher's abstract page, which shows neither title nor author list
-    "spravato_ch_ia",
-    "spravato_ch_pk",
     "turkoz2021",  # publisher page (psychiatrist.com) read; no DOI/PMID shown in stored material
     "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not in stored material
-    "yanagihara2003",
 }
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import MARKER_SYMBOLS, OKABE_ITO
-from ketamine_course.pd import log_concentration_grid, occupancy
+from ketamine_course.pd import KETAMINE_BASE_MOLAR_MASS_G_PER_MOL, log_concentration_grid, ng_per_ml_to_uM, occupancy
 from ketamine_course.references import ReferenceList, course_references
 
 COMPOUND_LABELS = {
@@ -197,6 +197,27 @@ def occupancy_figure(affinities: pd.DataFrame, ranges: pd.DataFrame, references:
     fig.add_annotation(x=0.5, y=1.30, xref="paper", yref="paper", showarrow=False, xanchor="left",
                        text="Dopamine D2High claim (not replicated):", font={"size": 12})
     return fig
+
+
+def concentration_table(ranges: pd.DataFrame, references: ReferenceList | None = None) -> pd.DataFrame:
+    """The concentration ranges for readers, with the published µM values beside the course's own conversion
+    (ng/mL ÷ the molar mass of ketamine base), so a reader can see which form the authors converted with."""
+    references = references or course_references()
+    return pd.DataFrame({
+        "Effect": ranges["label"].tolist(),
+        "Regimen": ranges["regimen"].tolist(),
+        "Plasma concentration (ng/mL)": [_span(lo, hi) for lo, hi in zip(ranges["low_ng_per_ml"],
+                                                                          ranges["high_ng_per_ml"], strict=True)],
+        "Published (µM)": [_span(lo, hi) for lo, hi in zip(ranges["low_uM"], ranges["high_uM"], strict=True)],
+        f"ng/mL ÷ {KETAMINE_BASE_MOLAR_MASS_G_PER_MOL:.1f} (µM)": [
+            _span(round(float(ng_per_ml_to_uM(lo)), 2), round(float(ng_per_ml_to_uM(hi)), 2))
+            for lo, hi in zip(ranges["low_ng_per_ml"], ranges["high_ng_per_ml"], strict=True)],
+        "Source": [_label(references, k) for k in ranges["source_key"]],
+    })
+
+
+def _span(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
 def _percent_range(low: float, high: float) -> str:

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from ketamine_course.charts.theme import PALETTE
 from ketamine_course.pk.models import KETAMINE_MOLAR_MASS_G_PER_MOL
 from ketamine_course.pk.scenarios import DOSES_MG_PER_KG, SCENARIOS, WEIGHTS_KG
+from ketamine_course.references import Reference, ReferenceList, course_references
 
 BAND_EFFECTS = {"analgesia": "#56B4E9", "dissociation": "#CC79A7", "anaesthesia": "#E69F00"}
 LINE_EFFECTS = {"antidepressant": "#000000"}
@@ -157,15 +158,57 @@ def _scale_args(log: bool) -> dict:
             "yaxis2.range": [0, high * 0.6 / KETAMINE_MOLAR_MASS_G_PER_MOL]}
 
 
+MINUTES_PER_DAY = 24 * 60
+
+
 def scenario_table(curves: dict, weight: float = 70.0) -> pd.DataFrame:
-    """Text alternative: peak concentration (ng/mL and µM) and its time for every scenario and dose."""
+    """Text alternative: peak concentration (ng/mL and µM) and its time for every scenario and dose. For a regimen
+    the time is counted from the start of the dose that produced the peak (regimen doses start on whole days)."""
     rows = []
     for scenario in SCENARIOS:
         for dose in DOSES_MG_PER_KG:
             hours, conc = curves[scenario.key][(dose, weight)]
             i = int(np.argmax(conc))
+            minutes = round(hours[i] * 60)
             rows.append({"route and regimen": scenario.label, "dose (mg/kg)": dose,
                          "peak (ng/mL)": float(f"{conc[i]:.3g}"),
                          "peak (µM)": round(conc[i] / KETAMINE_MOLAR_MASS_G_PER_MOL, 2),
-                         "time of peak (min)": round(hours[i] * 60)})
+                         "time of peak (min after the dose)": minutes % MINUTES_PER_DAY if scenario.per_week
+                         else minutes})
     return pd.DataFrame(rows)
+
+
+ROUTE_NAMES = {
+    "iv": "Intravenous (IV)", "im": "Intramuscular (IM)", "intranasal": "Intranasal (sprayed into the nose)",
+    "oral": "Oral (swallowed)", "sublingual": "Sublingual (under the tongue)",
+    "sublingual_buccal": "Sublingual or buccal (under the tongue or against the cheek)", "rectal": "Rectal",
+}
+
+
+def source_label(reference: Reference) -> str:
+    """Author and year, or journal and year where the authors of a work are not known to the course."""
+    if reference.authors.startswith("["):
+        return f"{reference.container} {reference.year}"
+    return reference.short_label
+
+
+def route_table(routes: pd.DataFrame, references: ReferenceList | None = None) -> pd.DataFrame:
+    """The bioavailability data set for readers: plain route names, F with its interval when given, Tmax, and the
+    source as an author-year label."""
+    references = references or course_references()
+
+    def interval(low: float, high: float) -> str:
+        return f"{low:g}–{high:g}" if pd.notna(low) and pd.notna(high) else ""
+
+    return pd.DataFrame({
+        "Route": [ROUTE_NAMES[r] for r in routes["route"]],
+        "Product, dose and study": routes["product"].tolist(),
+        "Compound": routes["compound"].tolist(),
+        "Bioavailability F (%)": [f"{v:g}" for v in routes["bioavailability_percent"]],
+        "Interval of F (%)": [interval(lo, hi) for lo, hi in zip(routes["bioavailability_low_percent"],
+                                                                 routes["bioavailability_high_percent"],
+                                                                 strict=True)],
+        "Tmax, time of the peak (min)": [f"{v:g}" if pd.notna(v) else "" for v in routes["tmax_min"]],
+        "Source": ["; ".join(source_label(references[k.strip()]) for k in keys.split(";"))
+                   for keys in routes["source_key"]],
+    })
