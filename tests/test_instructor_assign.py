@@ -3,6 +3,8 @@ file a student receives, the real submit path graded end to end, and the CLI's t
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import json
 
 import nbformat
@@ -93,6 +95,20 @@ def test_answer_guard_catches_a_leak(pool) -> None:
     with pytest.raises(RuntimeError, match="contains answers"):
         build_notebook(ctx, [*ASSESSMENT_STEPS[:-1], leak, ASSESSMENT_STEPS[-1]])
     assert answer_leaks('{"correct": true}', [entry])
+
+
+def test_answer_guard_sees_an_explanation_with_quotes_in_every_written_form(pool) -> None:
+    """A notebook stores text JSON-escaped and an HTML output escapes quotes: the guard must see through both."""
+    entry = next(e for e in pool if e.question.type == "single")
+    tricky = entry.question.model_copy(update={"explanation": 'FDA said "not approved" — see <b>5.1</b>\nand more'})
+    secret_entry = dataclasses.replace(entry, question=tricky)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(tricky.explanation)])
+    written = nbformat.writes(nb)
+    assert tricky.explanation not in written  # stored escaped: a plain substring test would miss it
+    assert answer_leaks(written, [secret_entry])
+    assert answer_leaks(html.escape(tricky.explanation), [secret_entry])
+    assert answer_leaks(json.dumps({"html": html.escape(tricky.explanation)}), [secret_entry])
+    assert not answer_leaks(nbformat.writes(nbformat.v4.new_notebook()), [secret_entry])
 
 
 def _execute(path, env_dir, monkeypatch):

@@ -11,6 +11,7 @@ course banks with ``practice_quiz(lesson, question_ids=[...])`` (immediate feedb
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -163,9 +164,43 @@ def secret_texts(question: Question) -> list[str]:
     return [s for s in secrets if s]
 
 
+def written_forms(secret: str) -> set[str]:
+    """The ways ``secret`` can stand in a file: as is, HTML-escaped (in an output), and JSON-escaped (a notebook or
+    a JSON file stores strings with quotes, backslashes and newlines escaped), with or without ASCII escapes."""
+    forms = {secret, html.escape(secret)}
+    for form in list(forms):
+        forms |= {json.dumps(form)[1:-1], json.dumps(form, ensure_ascii=False)[1:-1]}
+    return forms
+
+
+def _joined_strings(value: object) -> str:
+    """Every string inside a parsed JSON document; a list of strings is joined as nbformat splits a cell's source
+    (and an output's text) into lines."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        if value and all(isinstance(item, str) for item in value):
+            return "".join(value)
+        return "\n".join(_joined_strings(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(_joined_strings(item) for item in value.values())
+    return ""
+
+
+def searchable_text(text: str) -> str:
+    """``text`` itself and, when it is JSON (a notebook, an assignment file), the strings it holds, decoded."""
+    try:
+        return text + "\n" + _joined_strings(json.loads(text))
+    except ValueError:
+        return text
+
+
 def answer_leaks(text: str, chosen: Sequence[Entry]) -> list[str]:
-    """Which secrets of ``chosen`` appear in ``text`` (also the JSON markers of correct choices)."""
-    found = [f"{e.id}: {s[:40]!r}" for e in chosen for s in secret_texts(e.question) if s in text]
+    """Which secrets of ``chosen`` appear in ``text`` (a notebook, JSON or plain text) in any written form, and the
+    JSON markers of correct choices."""
+    text = searchable_text(text)
+    found = [f"{e.id}: {s[:40]!r}" for e in chosen for s in secret_texts(e.question)
+             if any(form in text for form in written_forms(s))]
     for marker in ('"correct": true', '"correct":true', '"explanation"', '"correct_response"'):
         if marker in text:
             found.append(f"marker {marker}")
