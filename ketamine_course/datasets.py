@@ -8,6 +8,7 @@ from these models by :func:`data_dictionary_markdown`, so the descriptions live 
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -577,11 +578,21 @@ def _columns_table(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def _literal_values(annotation: object) -> tuple[object, ...] | None:
+    """The allowed values of ``Literal[...]`` or ``Literal[...] | None``; None for any other annotation."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    for member in typing.get_args(annotation):
+        if typing.get_origin(member) is typing.Literal:
+            return typing.get_args(member)
+    return None
+
+
 def _type_name(annotation: object) -> str:
+    values = _literal_values(annotation)
+    if values is not None:
+        return "one of " + ", ".join(f"`{value}`" for value in values)
     text = str(annotation).replace("typing.", "")
-    if "Literal[" in text:
-        inner = text[text.index("Literal[") + 8 : text.rindex("]")]
-        return "one of " + inner.replace("'", "`")
     for plain in ("int", "float", "bool", "str", "date"):
         if text in (plain, f"<class '{plain}'>", f"{plain} | None", f"<class '{plain}'> | None"):
             return plain if plain != "str" else "text"

@@ -97,3 +97,12 @@ def test_data_dictionary_is_current() -> None:
     for spec in DATASETS.values():
         for column in model_columns(spec.row_model):
             assert f"`{column}`" in data_dictionary_markdown()
+
+
+def test_data_dictionary_names_the_allowed_values_of_optional_choices() -> None:
+    from typing import Literal
+
+    from ketamine_course.datasets import _type_name
+
+    assert _type_name(Literal["a", "b"]) == "one of `a`, `b`"
+    assert _type_name(Literal["a", "b"] | None) == "one of `a`, `b`"
