@@ -21,6 +21,7 @@ from ketamine_course.markdown import render_markdown
 from ketamine_course.quiz.bank import Bank, MatchingQuestion, MultipleAnswerQuestion, Question, SingleChoiceQuestion
 from ketamine_course.quiz.public import PublicQuestion
 
+LEFT_CELL = 'style="text-align:left;vertical-align:middle;padding:0.2em 1em 0.2em 0"'
 NO_KERNEL_NUMERIC = "Checking a number needs the live quiz: run this notebook in JupyterLab or on Binder."
 STATIC_NOTE_PRACTICE = (
     "Reading without a running kernel? You can still check single-choice, multiple-answer and matching questions "
@@ -152,12 +153,13 @@ def question_html(view: PublicQuestion, dom_prefix: str, answer_attributes: str 
                      f"{html.escape(view.unit or '')}</label>")
     elif view.type == "matching":
         options = "".join(f'<option value="{html.escape(o)}">{html.escape(t)}</option>' for o, t in view.options)
-        parts.append("<table>")
+        # notebook CSS right-aligns table cells: items read as a left-aligned list, each with its dropdown
+        parts.append('<table class="course-quiz-matching" style="margin-left:0">')
         for item_id, text in view.items:
             select_id = f"{qid}-{item_id}"
-            parts.append(f'<tr><td><label for="{select_id}">{render_markdown(text, inline=True)}</label></td>'
-                         f'<td><select id="{select_id}" name="{html.escape(item_id)}"><option value="">— choose —'
-                         f"</option>{options}</select></td></tr>")
+            parts.append(f'<tr><td {LEFT_CELL}><label for="{select_id}">{render_markdown(text, inline=True)}</label>'
+                         f'</td><td {LEFT_CELL}><select id="{select_id}" name="{html.escape(item_id)}">'
+                         f'<option value="">— choose —</option>{options}</select></td></tr>')
         parts.append("</table>")
     parts.append("</fieldset>")
     if checkable and view.type != "numeric":
