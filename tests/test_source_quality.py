@@ -18,26 +18,19 @@ from ketamine_course.references import (
 )
 
 NOT_YET_FIXED: set[str] = {
-    "anesthesiology2021_chiral",  # no DOI or PMID in stored material (publisher abstract page and an author index only)
-    "cfr_1308_13",  # 2013 CFR edition read in a docslib copy; its govinfo/eCFR address is not in stored material
-    "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
-    "dea_1999_withdrawal",  # 64 FR 17298 read in federal.elaws.us; govinfo has FR Doc 99-8815 but 99-8812 is not stored
-    "domany2020",  # no DOI/PMID in stored material (5 look-ups); url is the authors' university portal record
-    "fda_2019_spravato_news",  # FDA's own news-release address not in stored material (copies and press only)
-    "fda_2023_compounded",  # FDA's own address of the 10 Oct 2023 warning not in stored material (copies only)
-    "hc_2005_notice",  # Health Canada's own copy of the 2 May 2005 notice not stored; CSCB reproduction read
-    "jordan2006",  # no DOI or PMID in stored material (a library catalogue record only)
-    "ketalar_ch",  # no swissmedicinfo.ch address for Ketalar in stored material; the text was read on ch.oddb.org
-    "ketalar_label_hs",  # no DailyMed address for this SPL in stored material; the text was read on fda.report
-    "ketalar_label_par",  # Par Ketalar SPL 14e8f864: no DailyMed/FDA address for this set id in stored material
-    "ketalar_label_par_old",  # same set id, older text: only fda.report and drugs-library copies are stored
-    "mion2017",  # no DOI or PMID in stored material (title, journal and pages seen in citing reference lists)
-    "pharmacother2022_tbl5",  # only the PMC table page is stored; the review's authors and title were not found
-    "pmc9118341_2022",  # the stored copy (PMC table page) shows neither title nor authors; DOI and PMCID are known
-    "shahani2007",  # Urology 2007 case series: no DOI or PMID in any stored record or citing reference list
-    "singh2016",  # DOI confirmed on the publisher's abstract page, which shows neither title nor author list
-    "turkoz2021",  # publisher page (psychiatrist.com) read; no DOI/PMID shown in stored material
-    "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not in stored material
+    "anesthesiology2021_chiral",  # no DOI/PMID stored: publisher page, globalauthorid, metajournal, a blog show none
+    "cottrell2008",  # BMJ letter page prints "doi:" blank; no PubMed record or citing list with its PMID stored
+    "dea_1999_withdrawal",  # govinfo holds FR Doc 99-8815 and 99-17803, not 99-8812; no federalregister.gov copy stored
+    "hc_2005_notice",  # Health Canada's own copy of the 2 May 2005 notice not stored (CSCB reproduction only)
+    "jordan2006",  # no DOI/PMID in stored material (library catalogue record; not in citing reference lists found)
+    "ketalar_ch",  # no swissmedicinfo.ch address for Ketalar (Swissmedic 35073) stored; read on ch.oddb.org
+    "ketalar_label_hs",  # no DailyMed/FDA address for set id 46dab560 stored (fda.report, medthority copies only)
+    "mion2017",  # no DOI/PMID stored: title, journal and pages seen only in copies and citing lists
+    "pharmacother2022_tbl5",  # only the PMC table page is stored; the review's authors and title not found
+    "pmc9118341_2022",  # only the PMC table page is stored (an original PK study); title and authors not found
+    "shahani2007",  # Urology 2007 case series: metajournal and citing lists show no DOI or PMID
+    "singh2016",  # DOI confirmed on the publisher's abstract page; exact title and author list not stored
+    "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not stored (docslib copy only)
 }
 
 
