@@ -19,7 +19,7 @@ from ketamine_course.references import (
 
 NOT_YET_FIXED: set[str] = {
     "anesthesiology2021_chiral",  # no DOI or PMID in stored material (publisher abstract page and an author index only)
-    "cfr_1308_13",  # 2013 CFR edition read in a docslib copy; its govinfo/eCFR address is not in stored material
+    "cfr_1308_13",  # 2013 edition read in a docslib copy; govinfo holds only the 2002 edition (ketamine line unread)
     "cottrell2008",  # BMJ letter: no DOI or PMID in any stored copy (the BMJ page prints "doi:" with it blank)
     "dea_1999_withdrawal",  # 64 FR 17298 read in federal.elaws.us; govinfo has FR Doc 99-8815 but 99-8812 is not stored
     "domany2020",  # no DOI/PMID in stored material (5 look-ups); url is the authors' university portal record
