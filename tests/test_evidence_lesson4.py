@@ -133,3 +133,11 @@ def test_esketamine_phase3_primary_endpoints(trials) -> None:
     assert result[["TRANSFORM2", "SUSTAIN1_stable_remitters"]].eq("positive").all()
     response = trials[(trials["trial_id"] == "TRANSFORM1_56mg") & (trials["outcome_type"] == "binary")].iloc[0]
     assert response["endpoint_role"] == "secondary" and response["ci_low"] > 0
+
+
+def test_text_alternative_can_cite_sources_as_readers_see_them(variants, trials) -> None:
+    keys = studies_table(variants, trials)["Source"]
+    cited = studies_table(variants, trials, cite=True)["Source"]
+    assert len(keys) == len(cited)
+    assert "katz2021" in keys.iloc[0] and "katz2021" not in cited.iloc[0]
+    assert "Katz et al. 2021" in cited.iloc[0]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ketamine_course.quiz.dashboard import (
+    lesson_label,
     lesson_progress,
     objective_figure,
+    objective_label,
     objective_progress,
     progress_figure,
     review_suggestions,
@@ -54,4 +56,15 @@ def test_figures_have_one_bar_per_lesson_and_objective(setup) -> None:
     record(store, "q-num", 1.0, ("o2",))
     assert progress_figure(lesson_progress([bank], store)).data[0].x == (25.0,)
     objective_bars = objective_figure(objective_progress([bank], store)).data[0]
-    assert list(objective_bars.y) == ["99-sample · o1", "99-sample · o2"]
+    texts = [o.text for o in bank.objectives]
+    assert list(objective_bars.y) == [objective_label("99-sample", n, t) for n, t in enumerate(texts, start=1)]
+    assert [label.split(" · ")[0] for label in objective_bars.y] == ["99-sample.1", "99-sample.2"]
+
+
+def test_labels_name_lessons_as_readers_know_them() -> None:
+    assert lesson_label("04-evidence-depression") == "Lesson 4 · Evidence: depression"
+    assert lesson_label("99-sample") == "99-sample"  # a bank outside the course map keeps its id
+    aim = "Compare ketamine with ECT and esketamine with quetiapine, twice"
+    label = objective_label("04-evidence-depression", 3, aim)
+    assert label == "L4.3 · Compare ketamine with ECT and esketamine with…"
+    assert objective_label("00-start-here", 1, "Short aim.") == "L0.1 · Short aim."

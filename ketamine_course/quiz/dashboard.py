@@ -14,8 +14,27 @@ from IPython.display import HTML, display
 
 from ketamine_course.charts.present import show_figure
 from ketamine_course.charts.theme import OKABE_ITO
+from ketamine_course.course_map import COURSE_MAP
 from ketamine_course.quiz.bank import Bank, course_banks
 from ketamine_course.quiz.progress import ProgressStore
+
+OBJECTIVE_LABEL_CHARS = 46
+
+
+def lesson_label(lesson: str) -> str:
+    """A reader's name for a lesson ("Lesson 4 · Evidence: depression"); a bank not in the course map keeps its id."""
+    for entry in COURSE_MAP:
+        if entry.stem == lesson:
+            return f"Lesson {entry.number} · {entry.title}"
+    return lesson
+
+
+def objective_label(lesson: str, number: int, objective_text: str) -> str:
+    """A short bar label for an objective: "L4.3" (lesson 4, objective 3) and the start of the objective's words."""
+    prefix = next((f"L{entry.number}.{number}" for entry in COURSE_MAP if entry.stem == lesson), f"{lesson}.{number}")
+    words = objective_text if len(objective_text) <= OBJECTIVE_LABEL_CHARS else (
+        objective_text[:OBJECTIVE_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(",;:—– ") + "…")
+    return f"{prefix} · {words}"
 
 
 def objective_progress(banks: list[Bank], store: ProgressStore) -> pd.DataFrame:
@@ -23,12 +42,12 @@ def objective_progress(banks: list[Bank], store: ProgressStore) -> pd.DataFrame:
     best = store.best_scores()
     rows = []
     for bank in banks:
-        for objective in bank.objectives:
+        for number, objective in enumerate(bank.objectives, start=1):
             questions = [q for q in bank.questions if objective.id in q.objectives]
             scores = [best.get((bank.bank, q.id)) for q in questions]
             checked = sum(s is not None for s in scores)
             percent = 100 * sum(s or 0.0 for s in scores) / len(questions) if questions else 0.0
-            rows.append({"lesson": bank.lesson, "bank_title": bank.title, "objective": objective.id,
+            rows.append({"lesson": bank.lesson, "bank_title": bank.title, "number": number, "objective": objective.id,
                          "objective_text": objective.text, "questions": len(questions), "checked": checked,
                          "score_percent": round(percent, 1)})
     return pd.DataFrame(rows)
@@ -47,7 +66,7 @@ def lesson_progress(banks: list[Bank], store: ProgressStore) -> pd.DataFrame:
 
 
 def progress_figure(lessons: pd.DataFrame) -> go.Figure:
-    labels = [f"{row.lesson}" for row in lessons.itertuples()]
+    labels = [lesson_label(row.lesson) for row in lessons.itertuples()]
     fig = go.Figure(
         go.Bar(
             x=lessons["score_percent"].tolist(),
@@ -74,7 +93,7 @@ def progress_figure(lessons: pd.DataFrame) -> go.Figure:
 
 def objective_figure(objectives: pd.DataFrame) -> go.Figure:
     """One bar per learning objective (grouped by lesson): the best-attempt score of the questions assessing it."""
-    labels = [f"{row.lesson} · {row.objective}" for row in objectives.itertuples()]
+    labels = [objective_label(row.lesson, row.number, row.objective_text) for row in objectives.itertuples()]
     fig = go.Figure(
         go.Bar(
             x=objectives["score_percent"].tolist(),
@@ -92,7 +111,7 @@ def objective_figure(objectives: pd.DataFrame) -> go.Figure:
         xaxis={"title": {"text": "Score (% of the objective's questions)"}, "range": [0, 100], "dtick": 20},
         yaxis={"autorange": "reversed", "title": {"text": ""}, "tickfont": {"size": 11}},
         height=120 + 22 * max(len(objectives), 1),
-        margin={"l": 260},
+        margin={"l": 310},
         showlegend=False,
     )
     return fig
@@ -101,13 +120,14 @@ def objective_figure(objectives: pd.DataFrame) -> go.Figure:
 def review_suggestions(objectives: pd.DataFrame, limit: int = 3) -> list[str]:
     """Objectives to review next: started lessons' weakest objectives; or, if nothing is started, where to begin."""
     if objectives.empty or objectives["checked"].sum() == 0:
-        return ["You have not checked any quiz answers yet: start with lesson 1 and its practice quiz."]
+        return ["You have not checked any quiz answers yet: start with the practice quiz of this lesson, below, "
+                "then go on to lesson 1."]
     started = objectives.groupby("lesson")["checked"].transform("sum") > 0
     weak = objectives[started & (objectives["score_percent"] < 80)].sort_values(["score_percent", "lesson"])
     if weak.empty:
         return ["Every objective of the lessons you started is at 80 % or more: go on to the next lesson."]
-    return [f"{row.lesson}: {row.objective_text} (score {row.score_percent:g} %)" for row in weak.head(limit)
-            .itertuples()]
+    return [f"{lesson_label(row.lesson)}: {row.objective_text} (score {row.score_percent:g} %)"
+            for row in weak.head(limit).itertuples()]
 
 
 def show_progress_dashboard(store: ProgressStore | None = None) -> None:
@@ -116,14 +136,18 @@ def show_progress_dashboard(store: ProgressStore | None = None) -> None:
     banks = [b for b in course_banks() if b.lesson != "final-exam"]
     lessons = lesson_progress(banks, store)
     objectives = objective_progress(banks, store)
-    table = lessons.rename(columns={"lesson": "Lesson", "title": "Quiz", "questions": "Questions",
+    lessons_named = lessons.assign(lesson=[lesson_label(name) for name in lessons["lesson"]])
+    table = lessons_named.rename(columns={"lesson": "Lesson", "title": "Quiz", "questions": "Questions",
                                     "checked": "Checked", "score_percent": "Score (%)"})
     show_figure(progress_figure(lessons), "Each bar is one lesson's practice quiz: your best score on each question, "
                 "counting unanswered questions as 0. Answer quizzes in the lessons, then re-run this cell.", table)
-    objective_table = objectives[["lesson", "objective", "objective_text", "checked", "questions", "score_percent"]]
-    show_figure(objective_figure(objectives), "Each bar is one learning objective; the lesson's objectives are listed "
-                "at its start. Low bars show what to review.", objective_table.rename(columns={
-                    "lesson": "Lesson", "objective": "Objective", "objective_text": "What you can do",
-                    "checked": "Checked", "questions": "Questions", "score_percent": "Score (%)"}))
+    objective_table = objectives.assign(lesson=[lesson_label(name) for name in objectives["lesson"]])[
+        ["lesson", "objective_text", "checked", "questions", "score_percent"]]
+    objective_table = objective_table.rename(columns={
+        "lesson": "Lesson", "objective_text": "What you can do", "checked": "Checked", "questions": "Questions",
+        "score_percent": "Score (%)"})
+    show_figure(objective_figure(objectives), "Each bar is one learning objective (L4.3: lesson 4, its third "
+                "objective); each lesson lists its objectives at its start. Low bars show what to review.",
+                objective_table)
     items = "".join(f"<li>{html.escape(text)}</li>" for text in review_suggestions(objectives))
     display(HTML(f"<p><strong>What to review next</strong></p><ul>{items}</ul>"))
