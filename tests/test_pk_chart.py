@@ -135,3 +135,16 @@ def test_live_explorer_says_what_it_shows_and_assumes() -> None:
     explorer.weight.value = 100
     assert "10.8–74.8 kg" in explorer.summary.value
     assert peak_time_text(2920.0, [0.0, 2880.0, 5760.0]) == "40 min after the start of the dose on day 3"
+
+
+def test_linear_scale_names_the_two_overlapping_low_bands_in_one_label(ranges) -> None:
+    fig = pk_scenario_figure(precompute(), ranges)
+    log_button, linear_button = fig.layout.updatemenus[1].buttons
+    texts = [a.text for a in fig.layout.annotations]
+    analgesia = next(i for i, t in enumerate(texts) if t.startswith("Analgesia"))
+    dissociation = next(i for i, t in enumerate(texts) if t.startswith("Dissociation"))
+    assert linear_button.args[0][f"annotations[{analgesia}].visible"] is False
+    merged = linear_button.args[0][f"annotations[{dissociation}].text"]
+    assert merged == "Dissociation 100–250 / analgesia 70–160 ng/mL"
+    assert log_button.args[0][f"annotations[{analgesia}].visible"] is True
+    assert log_button.args[0][f"annotations[{dissociation}].text"] == texts[dissociation]

@@ -61,8 +61,9 @@ def range_shapes(ranges: pd.DataFrame) -> tuple[list[dict], list[dict]]:
             shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": row.low_ng_per_ml,
                            "y1": row.low_ng_per_ml, "line": {"color": LINE_EFFECTS[row.effect], "dash": "dot",
                                                              "width": 1.5}})
-            # in the middle of the time axis, where the curves of single doses have already fallen below it
-            notes.append({"xref": "paper", "x": 0.5, "xanchor": "center", "yref": "y",
+            # a third of the way along the time axis: single-dose curves have fallen below it there, and the band
+            # labels on the right keep clear of it
+            notes.append({"xref": "paper", "x": 0.33, "xanchor": "center", "yref": "y",
                           "y": math.log10(row.low_ng_per_ml), "yanchor": "bottom",
                           "text": f"reported peak, 0.5 mg/kg over 40 min: {row.low_ng_per_ml:g} ng/mL",
                           "showarrow": False, "font": {"size": 11}})
@@ -128,11 +129,12 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     steps = [{"label": f"{d:g}", "method": "restyle",
               "args": [{"y": [round_conc(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
              for d in DOSES_MG_PER_KG]
-    scale_buttons = [
-        {"label": "log scale", "method": "relayout", "args": [_scale_args(True)]},
-        {"label": "linear scale", "method": "relayout", "args": [_scale_args(False)]},
-    ]
     shapes, notes = range_shapes(ranges)
+    scale_buttons = [
+        {"label": "log scale", "method": "relayout", "args": [{**_scale_args(True), **_low_band_labels(notes, True)}]},
+        {"label": "linear scale", "method": "relayout",
+         "args": [{**_scale_args(False), **_low_band_labels(notes, False)}]},
+    ]
     fig.update_layout(
         title={"text": "Simulated plasma ketamine after one dose or a regimen"},
         xaxis={"title": {"text": "Time after the first dose (h)"}, "range": x_range(default_scenario)},
@@ -149,6 +151,19 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     )
     _axes(fig, log=True)
     return fig
+
+
+def _low_band_labels(notes: list[dict], log: bool) -> dict:
+    """On the linear scale the analgesia and dissociation bands are a few pixels tall and their labels would overlap:
+    one label then names both bands. On the log scale each band has its own label again."""
+    index = {note["text"].split(":")[0]: i for i, note in enumerate(notes)}
+    if "Analgesia" not in index or "Dissociation" not in index:
+        return {}
+    analgesia, dissociation = index["Analgesia"], index["Dissociation"]
+    both = (notes[dissociation]["text"].replace(": ", " ").replace(" ng/mL", "") + " / "
+            + notes[analgesia]["text"].replace("Analgesia: ", "analgesia "))
+    return {f"annotations[{analgesia}].visible": log,
+            f"annotations[{dissociation}].text": notes[dissociation]["text"] if log else both}
 
 
 def _scale_args(log: bool) -> dict:
