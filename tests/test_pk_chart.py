@@ -108,9 +108,43 @@ def test_route_table_is_readable_and_sourced() -> None:
     assert "route" not in table.columns and "Bioavailability F (%)" in table.columns
     assert not table["Source"].str.startswith("[").any()
     wafer = table[table["Product, dose and study"] == "25 mg sublingual wafer"].iloc[0]
-    assert (wafer["Interval of F (%)"], wafer["Tmax, time of the peak (min)"]) == ("27–31", "45")
+    assert (wafer["Confidence interval of F (%)"], wafer["Tmax, time of the peak (min)"]) == ("27–31", "45")
 
 
 def test_regimen_peak_time_is_counted_from_its_dose(curves) -> None:
     table = scenario_table(curves)
     assert table["time of peak (min after the dose)"].max() < 24 * 60
+
+
+def test_live_explorer_says_what_it_shows_and_assumes() -> None:
+    from ketamine_course.live.pk_explorer import PKExplorer, peak_time_text
+
+    explorer = PKExplorer()  # 0.5 mg/kg over 40 min, 70 kg, Herd 2007
+    text = explorer.summary.value
+    # AUC to infinity = F·D/CL = 35 mg / 90 L/h = 389 ng·h/mL (the quiz's number); the 6-h window holds a little less
+    assert "to infinity (F·D/CL): 389 ng·h/mL" in text and "over the 6 h shown: 372" in text
+    assert "40 min after the start of the dose." in text
+    assert "linear compartment model" in explorer.assumptions.value and "no dosing advice" in explorer.assumptions.value
+    assert not explorer.duration.disabled
+    explorer.route.value = ("oral", None)
+    assert explorer.duration.disabled  # infusion time applies to IV infusions only
+    explorer.route.value = ("iv_infusion", None)
+    explorer.regimen.value = 3
+    assert "on day 3" in explorer.summary.value  # the highest peak, at the second dose (Wednesday), not '2920 min'
+    assert "extrapolated" not in explorer.summary.value
+    explorer.weight.value = 100
+    assert "10.8–74.8 kg" in explorer.summary.value
+    assert peak_time_text(2920.0, [0.0, 2880.0, 5760.0]) == "40 min after the start of the dose on day 3"
+
+
+def test_linear_scale_names_the_two_overlapping_low_bands_in_one_label(ranges) -> None:
+    fig = pk_scenario_figure(precompute(), ranges)
+    log_button, linear_button = fig.layout.updatemenus[1].buttons
+    texts = [a.text for a in fig.layout.annotations]
+    analgesia = next(i for i, t in enumerate(texts) if t.startswith("Analgesia"))
+    dissociation = next(i for i, t in enumerate(texts) if t.startswith("Dissociation"))
+    assert linear_button.args[0][f"annotations[{analgesia}].visible"] is False
+    merged = linear_button.args[0][f"annotations[{dissociation}].text"]
+    assert merged == "Dissociation 100–250 / analgesia 70–160 ng/mL"
+    assert log_button.args[0][f"annotations[{analgesia}].visible"] is True
+    assert log_button.args[0][f"annotations[{dissociation}].text"] == texts[dissociation]

@@ -102,15 +102,17 @@ def occupancy_percent(grid: np.ndarray, k_uM: float) -> list[float]:
 
 def _add_concentration_bands(fig: go.Figure, ranges: pd.DataFrame, y_top: float, log_axis: bool = True) -> None:
     """Shade the analgesic, dissociative and anaesthetic ranges; mark the antidepressant-infusion peak."""
-    label_y = {"analgesia": 1.0, "dissociation": 0.93, "anaesthesia": 1.0}
+    # all labels sit above the plot area (inside it they covered data); the analgesia and dissociation bands
+    # overlap, so their labels grow away from each other: one ends at its band's centre, the other starts at its own
+    label_anchor = {"analgesia": "right", "dissociation": "left", "anaesthesia": "center"}
     for row in ranges.itertuples():
         if row.effect in BAND_COLOURS:
             fig.add_vrect(x0=row.low_uM, x1=row.high_uM, fillcolor=BAND_COLOURS[row.effect], line_width=0,
                           layer="below")
             centre = float(np.sqrt(row.low_uM * row.high_uM)) if log_axis else (row.low_uM + row.high_uM) / 2
-            fig.add_annotation(x=np.log10(centre) if log_axis else centre, y=label_y[row.effect], yref="paper",
-                               text=row.label, showarrow=False, font={"size": 12, "color": "#333333"},
-                               yanchor="bottom")
+            fig.add_annotation(x=np.log10(centre) if log_axis else centre, y=1.0, yref="paper",
+                               xanchor=label_anchor[row.effect], text=row.label, showarrow=False,
+                               font={"size": 12, "color": "#333333"}, yanchor="bottom")
         elif row.effect == "antidepressant":
             fig.add_vline(x=row.low_uM, line={"color": ANTIDEPRESSANT_COLOUR, "width": 2, "dash": "dot"})
             fig.add_annotation(x=np.log10(row.low_uM) if log_axis else row.low_uM, y=0.5, yref="paper",
@@ -291,7 +293,7 @@ def affinity_figure(affinities: pd.DataFrame, ranges: pd.DataFrame,
         if len(censored):
             fig.add_trace(go.Scatter(
                 x=censored["no_effect_up_to_uM"].tolist(), y=censored["row_label"].tolist(), mode="markers+text",
-                name=f"{name}: no effect up to …", legendgroup=compound, showlegend=not len(measured),
+                name=f"{name} (no effect up to the value shown)", legendgroup=compound, showlegend=not len(measured),
                 marker={"size": 15, "color": colour, "symbol": "triangle-right-open", "line": {"width": 2}},
                 text=[f">{v:g}" for v in censored["no_effect_up_to_uM"]], textposition="middle right",
                 hovertext=[f"<b>{name}</b> at {TARGET_LABELS.get(r.target, r.target)}<br>no binding or effect seen up "

@@ -20,6 +20,9 @@ from ketamine_course.references import Reference, ReferenceList, course_referenc
 
 BAND_EFFECTS = {"analgesia": "#56B4E9", "dissociation": "#CC79A7", "anaesthesia": "#E69F00"}
 LINE_EFFECTS = {"antidepressant": "#000000"}
+# where each band's label goes: the analgesia and dissociation bands overlap (100-160 ng/mL) and the dotted
+# 185 ng/mL line crosses the dissociation band, so those two labels sit outside their bands (below / above)
+BAND_LABEL_PLACE = {"analgesia": ("low", "top"), "dissociation": ("high", "bottom"), "anaesthesia": ("high", "top")}
 Y_RANGE_NG_PER_ML = (1.0, 5000.0)
 WEIGHT_DASH = {50.0: "dot", 70.0: "solid", 100.0: "dash"}
 # line colours chosen to differ from the band colours (sky blue, reddish purple, orange)
@@ -50,14 +53,17 @@ def range_shapes(ranges: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                            "y1": row.high_ng_per_ml, "fillcolor": BAND_EFFECTS[row.effect], "opacity": 0.18,
                            "line": {"width": 0}, "layer": "below"})
             label = f"{row.label}: {row.low_ng_per_ml:g}–{row.high_ng_per_ml:g} ng/mL"
+            y, anchor = BAND_LABEL_PLACE.get(row.effect, ("high", "top"))
             notes.append({"xref": "paper", "x": 0.995, "xanchor": "right", "yref": "y",
-                          "y": math.log10(row.high_ng_per_ml), "yanchor": "top", "text": label, "showarrow": False,
-                          "font": {"size": 11, "color": "#333333"}})
+                          "y": math.log10(getattr(row, f"{y}_ng_per_ml")), "yanchor": anchor, "text": label,
+                          "showarrow": False, "font": {"size": 11, "color": "#333333"}})
         elif row.effect in LINE_EFFECTS:
             shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": row.low_ng_per_ml,
                            "y1": row.low_ng_per_ml, "line": {"color": LINE_EFFECTS[row.effect], "dash": "dot",
                                                              "width": 1.5}})
-            notes.append({"xref": "paper", "x": 0.005, "xanchor": "left", "yref": "y",
+            # a third of the way along the time axis: single-dose curves have fallen below it there, and the band
+            # labels on the right keep clear of it
+            notes.append({"xref": "paper", "x": 0.33, "xanchor": "center", "yref": "y",
                           "y": math.log10(row.low_ng_per_ml), "yanchor": "bottom",
                           "text": f"reported peak, 0.5 mg/kg over 40 min: {row.low_ng_per_ml:g} ng/mL",
                           "showarrow": False, "font": {"size": 11}})
@@ -123,11 +129,12 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     steps = [{"label": f"{d:g}", "method": "restyle",
               "args": [{"y": [round_conc(curves[k][(d, w)][1]) for k, w in trace_keys]}, list(range(n))]}
              for d in DOSES_MG_PER_KG]
-    scale_buttons = [
-        {"label": "log scale", "method": "relayout", "args": [_scale_args(True)]},
-        {"label": "linear scale", "method": "relayout", "args": [_scale_args(False)]},
-    ]
     shapes, notes = range_shapes(ranges)
+    scale_buttons = [
+        {"label": "log scale", "method": "relayout", "args": [{**_scale_args(True), **_low_band_labels(notes, True)}]},
+        {"label": "linear scale", "method": "relayout",
+         "args": [{**_scale_args(False), **_low_band_labels(notes, False)}]},
+    ]
     fig.update_layout(
         title={"text": "Simulated plasma ketamine after one dose or a regimen"},
         xaxis={"title": {"text": "Time after the first dose (h)"}, "range": x_range(default_scenario)},
@@ -144,6 +151,19 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     )
     _axes(fig, log=True)
     return fig
+
+
+def _low_band_labels(notes: list[dict], log: bool) -> dict:
+    """On the linear scale the analgesia and dissociation bands are a few pixels tall and their labels would overlap:
+    one label then names both bands. On the log scale each band has its own label again."""
+    index = {note["text"].split(":")[0]: i for i, note in enumerate(notes)}
+    if "Analgesia" not in index or "Dissociation" not in index:
+        return {}
+    analgesia, dissociation = index["Analgesia"], index["Dissociation"]
+    both = (notes[dissociation]["text"].replace(": ", " ").replace(" ng/mL", "") + " / "
+            + notes[analgesia]["text"].replace("Analgesia: ", "analgesia "))
+    return {f"annotations[{analgesia}].visible": log,
+            f"annotations[{dissociation}].text": notes[dissociation]["text"] if log else both}
 
 
 def _scale_args(log: bool) -> dict:
@@ -205,7 +225,7 @@ def route_table(routes: pd.DataFrame, references: ReferenceList | None = None) -
         "Product, dose and study": routes["product"].tolist(),
         "Compound": routes["compound"].tolist(),
         "Bioavailability F (%)": [f"{v:g}" for v in routes["bioavailability_percent"]],
-        "Interval of F (%)": [interval(lo, hi) for lo, hi in zip(routes["bioavailability_low_percent"],
+        "Confidence interval of F (%)": [interval(lo, hi) for lo, hi in zip(routes["bioavailability_low_percent"],
                                                                  routes["bioavailability_high_percent"],
                                                                  strict=True)],
         "Tmax, time of the peak (min)": [f"{v:g}" if pd.notna(v) else "" for v in routes["tmax_min"]],

@@ -19,7 +19,7 @@ from IPython.display import display
 from ketamine_course.charts.pk_chart import pk_curve_figure, round_conc, round_values
 from ketamine_course.datasets import load_dataset
 from ketamine_course.live.static_twin import STATIC_TWIN_MARKER
-from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
+from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, Dose, single_dose, weekly_regimen
 from ketamine_course.pk.models import MODEL_LABELS, disposition
 from ketamine_course.pk.simulate import simulate
 
@@ -33,6 +33,32 @@ ROUTE_CHOICES = [
 ]
 REGIMEN_CHOICES = [("Once", 0), ("Twice weekly for 2 weeks", 2), ("Three times weekly for 2 weeks", 3)]
 DISPLAY_STEP_MIN = {0: 2.0, 2: 60.0, 3: 60.0}
+MINUTES_PER_DAY = 24 * 60
+ANAESTHETIC_LOW_NG_PER_ML = 1200.0
+
+ASSUMPTIONS_HTML = (
+    "<p><b>What the simulator assumes.</b> A linear compartment model of an average person: the parameter set you "
+    "choose, scaled to body weight (volumes in proportion to weight, clearances to weight<sup>0.75</sup>). The "
+    "default Herd 2007 set was fitted in 54 children, so for adults it is an extrapolation. IM, nasal and oral doses "
+    "use a fixed bioavailability F and an absorption rate set to reproduce a published time of peak. Shaded bands "
+    "are plasma levels reported for effects in a review table. Real people differ from the model by tens of percent "
+    "or more: this teaches pharmacokinetics and gives no dosing advice.</p>"
+)
+
+
+def total_auc_ng_h_per_ml(doses: list[Dose], clearance_l_per_min: float) -> float:
+    """AUC from zero to infinity of all the doses in a linear model: F·D/CL summed over the doses."""
+    absorbed_mg = sum(d.amount_mg * (d.absorption.bioavailability if d.absorption else 1.0) for d in doses)
+    return absorbed_mg / clearance_l_per_min * 1000.0 / 60.0
+
+
+def peak_time_text(tmax_min: float, dose_times_min: list[float]) -> str:
+    """When the highest peak comes: minutes after the dose that produced it (and which day, for a regimen)."""
+    start = max(t for t in dose_times_min if t <= tmax_min + 1e-9)
+    after = tmax_min - start
+    if len(dose_times_min) == 1:
+        return f"{after:g} min after the start of the dose"
+    return f"{after:g} min after the start of the dose on day {int(start // MINUTES_PER_DAY) + 1}"
 
 
 def display_indices(time_min: np.ndarray, dose_times: list[float], duration_min: float,
@@ -62,19 +88,24 @@ class PKExplorer(widgets.VBox):
                                           style=style, layout=layout)
         self.regimen = widgets.Dropdown(options=REGIMEN_CHOICES, description="Regimen", style=style, layout=layout)
         self.summary = widgets.HTML()
+        self.assumptions = widgets.HTML(ASSUMPTIONS_HTML)
+        limits = load_dataset("pk_parameters").set_index(["model", "parameter"])["value"]
+        self.herd_weight_kg = (float(limits[("herd2007_opentiva", "weight_lower")]),
+                               float(limits[("herd2007_opentiva", "weight_upper")]))
         self.output = widgets.Output()
         # built once: a redraw only swaps the curve (building a plotly figure with its layout costs ~100 ms)
         self._figure = pk_curve_figure([("", [0.0], [0.0])], self.ranges, title="Your simulation")
         for control in (self.model, self.route, self.dose, self.weight, self.duration, self.regimen):
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([self.model, self.route, self.dose, self.weight, self.duration, self.regimen, self.summary,
-                          self.output])
+                          self.output, self.assumptions])
         self.update()
 
     def figure(self) -> go.Figure:
         """The figure for the current control values (the same object, updated in place)."""
         route, settings = self.route.value
         per_week = self.regimen.value
+        self.duration.disabled = route != "iv_infusion"  # the infusion time means nothing for the other routes
         kwargs = {"route": route, "duration_min": float(self.duration.value), "settings": settings}
         if per_week:
             doses = weekly_regimen(self.dose.value, "mg/kg", self.weight.value, per_week=per_week, weeks=2, **kwargs)
@@ -94,9 +125,21 @@ class PKExplorer(widgets.VBox):
             trace.x, trace.y = round_values(hours), round_conc(conc)
             trace.name = label
             trace.hovertemplate = "%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"
-        self.summary.value = (f"Peak {result.cmax_ng_per_ml:.3g} ng/mL ({result.summary()['cmax_um']:.2f} µM) at "
-                              f"{result.tmax_min:g} min; AUC {result.auc_ng_h_per_ml:.3g} ng·h/mL; time above "
-                              f"1200 ng/mL (anaesthetic range): {result.time_above_min(1200):.0f} min.")
+        shown = "14 days" if per_week else "6 h"
+        auc_all = total_auc_ng_h_per_ml(doses, result.model.cl_l_per_min)
+        lines = [
+            f"Peak {result.cmax_ng_per_ml:.3g} ng/mL ({result.summary()['cmax_um']:.2f} µM), "
+            f"{peak_time_text(result.tmax_min, [d.time_min for d in doses])}.",
+            f"AUC over the {shown} shown: {result.auc_ng_h_per_ml:.3g} ng·h/mL; for all of the drug, to infinity "
+            f"(F·D/CL): {auc_all:.3g} ng·h/mL.",
+            f"Time above {ANAESTHETIC_LOW_NG_PER_ML:g} ng/mL (anaesthetic range): "
+            f"{result.time_above_min(ANAESTHETIC_LOW_NG_PER_ML):.0f} min.",
+        ]
+        low, high = self.herd_weight_kg
+        if self.model.value == "herd2007" and not low <= self.weight.value <= high:
+            lines.append(f"Note: opentiva's implementation of the Herd 2007 model (fitted in children) is limited to "
+                         f"{low:g}–{high:g} kg; at {self.weight.value} kg the model is extrapolated even further.")
+        self.summary.value = "<br>".join(lines)
         return fig
 
     def update(self) -> None:

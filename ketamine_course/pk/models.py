@@ -100,8 +100,8 @@ def domino_opentiva(weight_kg: float) -> Disposition:
 
 MODELS = {"herd2007": herd2007, "domino_opentiva": domino_opentiva}
 MODEL_LABELS = {
-    "herd2007": "Herd & Anderson 2007 (2 compartments; values checked in the abstract)",
-    "domino_opentiva": "'Domino' set as implemented in opentiva (3 compartments; paper not checked)",
+    "herd2007": "Herd & Anderson 2007 (2 compartments; values from the paper's abstract)",
+    "domino_opentiva": "'Domino' set as implemented in opentiva (3 compartments; values from software, not the paper)",
 }
 DEFAULT_MODEL = "herd2007"
 WEIGHT_RANGE_KG = (5.0, 250.0)
