@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ketamine_course.quiz.bank import bank_for_lesson
+from ketamine_course.quiz.dashboard import lesson_label
 from tests.browser.live_lab import running_lab
 from tests.browser.support import npm_package_dir
 
@@ -98,17 +99,17 @@ def test_answer_feedback_and_progress_survive_a_restart(page, lab) -> None:
     summary = page.locator(".course-quiz-summary")
     summary.wait_for()
     assert f"1 of {len(bank.questions)} questions checked" in summary.inner_text()
-    checked = page.evaluate("""() => {
+    checked = page.evaluate("""(lessonName) => {
         for (const table of document.querySelectorAll('.course-text-alternative table')) {
             const heads = Array.from(table.querySelectorAll('th')).map(th => th.textContent);
             if (!heads.includes('Checked')) { continue; }
             for (const row of table.querySelectorAll('tbody tr')) {
                 const cells = Array.from(row.querySelectorAll('td')).map(td => td.textContent);
-                if (cells[0] === '00-start-here') { return cells[heads.indexOf('Checked')]; }
+                if (cells[0] === lessonName) { return cells[heads.indexOf('Checked')]; }
             }
         }
         return null;
-    }""")
+    }""", lesson_label("00-start-here"))
     assert checked == "1", "the progress dashboard (its text alternative) should count the one checked question"
 
 
