@@ -141,3 +141,20 @@ def test_text_alternative_can_cite_sources_as_readers_see_them(variants, trials)
     assert len(keys) == len(cited)
     assert "katz2021" in keys.iloc[0] and "katz2021" not in cited.iloc[0]
     assert "Katz et al. 2021" in cited.iloc[0]
+
+
+def test_controls_say_they_act_on_pooled_analyses_only(variants) -> None:
+    """The model menu and the slider change nothing in an unpooled view: its note says so, and the slider does not
+    grey out one of its studies as if it had been left out."""
+    fig = forest_figure(variants)
+    buttons = fig.layout.updatemenus[0].buttons
+    for a, entry in enumerate(variants):
+        note = buttons[a].args[1]["annotations"][2]["text"]
+        assert ("act on pooled analyses only" in note) == (not entry["analysis"].pooled)
+    step, indices = fig.layout.sliders[0].steps[1].args[0], fig.layout.sliders[0].steps[1].args[1]
+    for position, trace in enumerate(indices):
+        if fig.data[trace].name != "Study (95% CI)":
+            continue
+        owner = next(a for a, b in enumerate(buttons) if b.args[0]["visible"][trace])
+        faded = 0.2 in step["marker.opacity"][position]
+        assert faded == variants[owner]["analysis"].pooled

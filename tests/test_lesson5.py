@@ -159,6 +159,19 @@ def test_nnt_trials_give_a_ci_only_when_arm_sizes_were_read(trials) -> None:
     assert table.loc["GRUNEBAUM2018", "nnt_ci"].startswith("not computed")
     assert table.loc["TAYLOR2018_LSAS", "nnt_ci"].startswith("not computed: crossover")
     assert table.loc["ABBAR2022", "nnt_ci"].startswith("95% CI NNTB")
+    # Taylor: 33.33% vs 0% is 6 of 18 vs 0 of 18, an NNT of exactly 3 -- the printed rounding must not make it 4
+    assert table.loc["TAYLOR2018_LSAS", "nnt"] == pytest.approx(3.0)
+    assert table.loc["TAYLOR2018_LSAS", "nnt_whole"] == 3
+
+
+def test_nnt_interval_never_shows_an_nnt_below_one() -> None:
+    # Wald limits past +100 points (here 95% vs 0% in 30 per arm) would give "NNTB 0.9": they are cut at 1
+    interval = nnt_interval(0.95, 30, 0.0, 30)
+    assert interval.rd_high == 1.0 and 1 / interval.rd_high >= 1
+    assert "NNTB 1.0 to" in interval.describe()
+    # no width at all when both rates are 0% (or 100%, or 100% vs 0%): said, not printed as "∞ to ∞"
+    for rates in ((0.0, 0.0), (1.0, 1.0), (1.0, 0.0)):
+        assert "not defined" in nnt_interval(rates[0], 30, rates[1], 30).describe()
 
 
 def test_nnt_explorer_slider_restyles_both_layers(trials) -> None:
@@ -176,6 +189,7 @@ def test_nnt_explorer_slider_restyles_both_layers(trials) -> None:
     notes = " ".join(a.text for a in fig.layout.annotations)
     assert "Assumes equal arms" in notes and "Wald" in notes and "NNT to harm" in notes
     assert "rounded up: 4 patients" in steps[1].args[0]["customdata"][0][12][6]  # drug 60%, control 30%
+    assert "rounded up: 1 patient<br>" in steps[1].args[0]["customdata"][0][20][0]  # drug 100%, control 0%
 
 
 def test_unblinding_figure_is_labelled_an_illustration() -> None:

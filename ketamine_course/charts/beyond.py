@@ -44,7 +44,11 @@ def _nnt_layers(rates: list[int], n: int) -> tuple[list[list[float | None]], lis
             # colour on a log scale, so that NNTs of 2, 5 and 10 look as different as they are
             zrow.append(round(math.log10(min(1 / (p1 - p2), NNT_CAP)), 4) if benefit else None)
             grow.append(None if interval.significant else 1)
-            whole = f" · rounded up: {whole_patients(interval.nnt)} patients" if drug != control else ""
+            if drug != control:
+                people = whole_patients(interval.nnt)
+                whole = f" · rounded up: {people} patient{'' if people == 1 else 's'}"
+            else:
+                whole = ""
             crow.append(f"difference {drug - control:+d} points{whole}<br>{interval.describe()}")
         z.append(zrow)
         grey.append(grow)

@@ -29,6 +29,13 @@ MODEL_COLOURS = {"fixed": OKABE_ITO["vermillion"], "dl": OKABE_ITO["blue"], "pm"
 DEFAULT_MODEL = "dl"
 STUDY_COLOUR = OKABE_ITO["black"]
 FADED = 0.2
+# Below the x axis: the "favours" labels sit under the axis title (at narrow widths a long title reached them), and
+# the note is wrapped short enough to fit a laptop-width page (150 characters ran off the right edge at ~1100 px).
+FAVOURS_Y = -0.30
+NOTE_Y = -0.40
+NOTE_WRAP = 110
+UNPOOLED_CONTROLS_NOTE = ("The model menu and the leave-one-out slider change nothing here: they act on pooled "
+                          "analyses only.")
 
 
 def _fmt(value: float | None) -> str:
@@ -120,7 +127,8 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
             ticktext += ["<b>Pooled estimate</b>"]
         null = 1.0 if entry["log_axis"] else 0.0
         bottom = tickvals[-1] + 0.8
-        note = ("<b>Pooled.</b> " if item.pooled else "<b>Not pooled.</b> ") + item.why
+        note = ("<b>Pooled.</b> " + item.why if item.pooled
+                else "<b>Not pooled.</b> " + item.why + " " + UNPOOLED_CONTROLS_NOTE)
         layouts.append({
             "title.text": f"{title}: {item.label}",
             "title.y": 0.985,
@@ -136,11 +144,11 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
             "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": null, "x1": null, "y0": 0, "y1": 1,
                         "line": {"color": "#555555", "width": 1, "dash": "dash"}}],
             "annotations": [
-                {"text": f"← {item.favours_left}", "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.22,
+                {"text": f"← {item.favours_left}", "xref": "paper", "yref": "paper", "x": 0.0, "y": FAVOURS_Y,
                  "xanchor": "left", "showarrow": False, "font": {"size": 12}},
-                {"text": f"{item.favours_right} →", "xref": "paper", "yref": "paper", "x": 1.0, "y": -0.22,
+                {"text": f"{item.favours_right} →", "xref": "paper", "yref": "paper", "x": 1.0, "y": FAVOURS_Y,
                  "xanchor": "right", "showarrow": False, "font": {"size": 12}},
-                {"text": _wrap(note, 150), "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.30,
+                {"text": _wrap(note, NOTE_WRAP), "xref": "paper", "yref": "paper", "x": 0.0, "y": NOTE_Y,
                  "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False, "font": {"size": 12}},
             ],
         })
@@ -163,10 +171,10 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
     steps = [_slider_step(j, variants, fig, pooled_traces, study_traces) for j in range(-1, max_k)]
 
     fig.update_layout(
-        height=640,
+        height=680,
         showlegend=False,
         hovermode="closest",
-        margin={"l": 250, "r": 40, "t": 175, "b": 175},
+        margin={"l": 250, "r": 40, "t": 175, "b": 215},
         xaxis={"zeroline": False},
         title={"x": 0.0, "xanchor": "left"},
         yaxis={"autorange": False},
@@ -238,7 +246,9 @@ def _slider_step(j: int, variants: list[dict[str, Any]], fig: go.Figure,
         xs.append(list(variants[a]["studies"]["estimate"]))
         texts.append([])
         hovers.append(list(fig.data[t].hovertext))
-        opacity.append([FADED if i == j else 1.0 for i in range(k)])
+        # only a pooled analysis leaves a study out; an unpooled one keeps every marker as it is
+        left_out = j if variants[a]["analysis"].pooled else -1
+        opacity.append([FADED if i == left_out else 1.0 for i in range(k)])
     indices = [t for t, *_ in pooled_traces] + [t for t, _ in study_traces]
     return {"label": "All studies" if j < 0 else f"Without study {j + 1}", "method": "restyle",
             "args": [{"x": xs, "text": texts, "hovertext": hovers, "marker.opacity": opacity}, indices]}

@@ -79,10 +79,13 @@ def nnt_trials(trials: pd.DataFrame) -> pd.DataFrame:
             ci = "not computed: crossover (paired data)"
         elif not (pd.isna(row["n_drug"]) or pd.isna(row["n_comparator"])):
             ci = nnt_interval(p1, int(row["n_drug"]), p2, int(row["n_comparator"])).describe().split("(", 1)[1][:-1]
+        # the printed rates are rounded (Taylor's 33.33% is 6 of 18, exactly 1/3), so the NNT is rounded up from its
+        # one-decimal value: 1/0.3333 = 3.0003 must not become 4 patients
+        nnt_shown = round(1 / rd, 1) if rd else math.inf
         rows.append({"trial_id": trial_id, "label": label, "pct_drug": round(100 * p1, 1),
                      "pct_control": round(100 * p2, 1), "rd_points": round(100 * rd, 1),
-                     "nnt": round(1 / rd, 1) if rd else math.inf,
-                     "nnt_whole": whole_patients(1 / rd) if rd else math.inf, "nnt_ci": ci,
+                     "nnt": nnt_shown,
+                     "nnt_whole": whole_patients(nnt_shown) if rd else math.inf, "nnt_ci": ci,
                      "source_key": row["source_key"]})
     return pd.DataFrame(rows)
 

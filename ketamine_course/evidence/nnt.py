@@ -9,7 +9,11 @@ risk difference, then invert and exchange its limits. When that CI includes 0, t
 benefit (NNTB) through infinity to an NNT to harm (NNTH) — it is not a finite range, and printing "NNT 4 (2 to 40)"
 would hide that. The risk-difference CI here is the simple Wald interval
 ``RD ± z * sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2)``; Bender (2001), Control Clin Trials 22:102, shows it is too
-narrow in many cases, so the explorer uses it to teach the idea, not to analyse a trial.
+narrow in many cases, so the explorer uses it to teach the idea, not to analyse a trial. Two of its failures are
+handled so that no impossible number is shown: near 0 % or 100 % the Wald limits can pass ±1 (±100 percentage points),
+which would give an NNT below 1 although the NNT scale runs from 1 through ∞ to −1 (Bender 2001), so
+:func:`nnt_interval` cuts them at ±1; and when both rates are 0 % or 100 % the Wald interval has no width at all, so
+:meth:`NNTInterval.describe` says it is not defined there instead of printing one.
 
 Whole patients: an NNT of 2.7 means "about 3 people". Cochrane's open learning material rounds an NNT *up* to the
 next whole number (:func:`whole_patients`), and an NNT always belongs to a time frame (the trial's outcome time).
@@ -98,6 +102,8 @@ class NNTInterval:
         else:
             head = f"NNTH {-1 / self.rd:.1f}"
         lo, hi = self.rd_low, self.rd_high
+        if lo == hi:
+            return f"{head} (95% CI not defined: the simple interval has no width when rates are 0% or 100%)"
         if lo > 0:
             ci = f"NNTB {1 / hi:.1f} to {1 / lo:.1f}"
         elif hi < 0:
@@ -110,6 +116,7 @@ class NNTInterval:
 
 
 def nnt_interval(p_drug: float, n_drug: int, p_control: float, n_control: int, level: float = 0.95) -> NNTInterval:
-    """NNT and its CI from two proportions and arm sizes."""
+    """NNT and its CI from two proportions and arm sizes; the risk-difference limits are cut at ±1 (see the module
+    docstring), so no NNT limit is below 1."""
     lo, hi = risk_difference_ci(p_drug, n_drug, p_control, n_control, level)
-    return NNTInterval(risk_difference(p_drug, p_control), lo, hi)
+    return NNTInterval(risk_difference(p_drug, p_control), max(lo, -1.0), min(hi, 1.0))
