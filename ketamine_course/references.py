@@ -66,21 +66,34 @@ class Reference(BaseModel):
         return self
 
     @property
+    def author_names(self) -> list[str]:
+        """The listed authors, without a closing 'et al.'."""
+        names = [name.strip() for name in self.authors.split(";") if name.strip()]
+        return [name for name in names if name.lower().rstrip(".") != "et al"]
+
+    @property
     def first_author_surname(self) -> str:
-        first = self.authors.split(";")[0].strip()
-        if self.kind in ("label", "regulator", "legislation", "report", "website") and " " in first:
-            parts = first.split()
+        return self._surname(self.author_names[0] if self.author_names else self.authors.strip())
+
+    def _surname(self, name: str) -> str:
+        if self.kind in ("label", "regulator", "legislation", "report", "website") and " " in name:
+            parts = name.split()
             if not (len(parts) == 2 and parts[1].isupper() and len(parts[1]) <= 3):
-                return first  # an organisation: keep its whole name
-        parts = first.split()
+                return name  # an organisation: keep its whole name
+        parts = name.split()
         if len(parts) > 2 and parts[-1].isalpha() and parts[-1].isupper() and len(parts[-1]) <= 3:
             return " ".join(parts[:-1])  # a surname of several words: 'Le Daré B', 'van Velzen M'
-        return parts[0] if parts else first
+        return parts[0] if parts else name
 
     @property
     def short_label(self) -> str:
-        """'Domino 2010', 'Zanos et al. 2018', 'US Food and Drug Administration 2023'."""
-        several = ";" in self.authors
+        """'Domino 2010', 'Kapur & Seeman 2002', 'Zanos et al. 2018', 'US Food and Drug Administration 2023': two
+        authors are both named, three or more (or a list ending in 'et al.') give the first and 'et al.'."""
+        names = self.author_names
+        truncated = len(names) < len([n for n in self.authors.split(";") if n.strip()])
+        if len(names) == 2 and not truncated:
+            return f"{self._surname(names[0])} & {self._surname(names[1])} {self.year}"
+        several = len(names) > 1 or truncated
         return f"{self.first_author_surname}{' et al.' if several else ''} {self.year}"
 
     def links(self) -> list[tuple[str, str]]:

@@ -145,7 +145,7 @@ def test_occupancy_figure_curves_and_nmda_dropdown(frames) -> None:
 def test_occupancy_table_gives_bounds_for_censored_values(frames) -> None:
     table = occupancy_table(*frames)
     peak_col = next(c for c in table.columns if "antidepressant" in c)
-    kapur = table[(table["Target"] == "NMDA receptor") & (table["Source"] == "Kapur et al. 2002")]
+    kapur = table[(table["Target"] == "NMDA receptor") & (table["Source"] == "Kapur & Seeman 2002")]
     assert kapur[peak_col].item() == "61%"
     d1 = table[table["Target"] == "Dopamine D1–D5"]
     assert all(v == f"below {100 * 0.78 / 10.78:.0f}% (upper bound)" for v in d1[peak_col])

@@ -32,7 +32,7 @@ def test_course_reference_list_loads_and_every_entry_formats() -> None:
 def test_good_file_loads(tmp_path) -> None:
     refs = load_references(write_csv(tmp_path / "references.csv", HEADER, [GOOD]))
     ref = refs["smith2020"]
-    assert ref.short_label == "Smith et al. 2020"
+    assert ref.short_label == "Smith & Jones 2020"
     assert "doi:10.1000/xyz" in ref.format_text()
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/123456/"' in ref.format_html()
 
@@ -101,11 +101,13 @@ def test_unknown_key_is_a_clear_error() -> None:
 
 
 @pytest.mark.parametrize(("authors", "label"), [
-    ("Le Daré B; Pelletier R", "Le Daré et al. 2022"),  # a surname of two words keeps both
+    ("Le Daré B; Pelletier R; Zaller N", "Le Daré et al. 2022"),  # a surname of two words keeps both
     ("van der Berg AB", "van der Berg 2022"),
     ("van Velzen M", "van Velzen 2022"),
-    ("Citrome L; DiBernardo A", "Citrome et al. 2022"),
-    ("Kapur; Seeman", "Kapur et al. 2022"),
+    ("Citrome L; DiBernardo A", "Citrome & DiBernardo 2022"),  # two authors: both named
+    ("Kapur; Seeman", "Kapur & Seeman 2022"),
+    ("Wilkinson ST; et al.", "Wilkinson et al. 2022"),  # a list cut short is not two authors
+    ("Fava M; Freeman MP; Flynn M", "Fava et al. 2022"),
     ("Domino EF", "Domino 2022"),
 ])
 def test_short_label_keeps_a_surname_of_several_words(authors: str, label: str) -> None:

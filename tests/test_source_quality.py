@@ -29,7 +29,6 @@ NOT_YET_FIXED: set[str] = {
     "pharmacother2022_tbl5",  # only the PMC table page is stored; the review's authors and title not found
     "pmc9118341_2022",  # only the PMC table page is stored (an original PK study); title and authors not found
     "shahani2007",  # Urology 2007 case series: metajournal and citing lists show no DOI or PMID
-    "singh2016",  # DOI confirmed on the publisher's abstract page; exact title and author list not stored
     "uk_em_2014",  # legislation.gov.uk address of the 2014 explanatory memorandum not stored (docslib copy only)
 }
 
