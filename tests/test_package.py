@@ -46,6 +46,22 @@ def test_figure_html_rounds_float_noise_away() -> None:
     assert rounded["b"] == "text" and rounded["c"] == 3 and isinstance(rounded["a"][1], tuple)
 
 
+def test_figure_ids_are_the_same_on_every_run_and_unique_on_a_page() -> None:
+    import plotly.graph_objects as go
+
+    from ketamine_course.charts.theme import PLOTLY_DIV_ID, CourseNotebookRenderer
+
+    def ids(renderer: CourseNotebookRenderer, figures: list[go.Figure]) -> list[str]:
+        return [PLOTLY_DIV_ID.search(renderer.to_mimebundle(f.to_dict())["text/html"]).group(1) for f in figures]
+
+    a, b = go.Figure(go.Scatter(x=[1], y=[1])), go.Figure(go.Bar(x=[1], y=[2]))
+    first_run = ids(CourseNotebookRenderer(), [a, b, a])
+    assert first_run == ids(CourseNotebookRenderer(), [a, b, a])  # a fresh kernel draws the same ids
+    assert len(set(first_run)) == 3  # the same figure shown twice gets two ids
+    html = CourseNotebookRenderer().to_mimebundle(a.to_dict())["text/html"]
+    assert html.count(PLOTLY_DIV_ID.search(html).group(1)) >= 2  # every use of the id was replaced
+
+
 def test_slow_iri_checker_is_not_imported() -> None:
     """Importing the course then nbformat's validator must not import rfc3987_syntax (2.5 s per kernel)."""
     code = ("import ketamine_course, nbformat.validator, sys, jsonschema;"

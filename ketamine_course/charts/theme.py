@@ -10,6 +10,7 @@ by colour alone.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -84,16 +85,42 @@ def round_floats(value: Any, digits: int = FIGURE_FLOAT_DIGITS) -> Any:
     return value
 
 
+PLOTLY_DIV_ID = re.compile(r'<div id="([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+
+
+class FigureIds:
+    """Element ids for figures that are the same on every run: plotly draws a random UUID per figure, so every
+    regenerate rewrote every lesson's saved HTML (nbval masks it, git does not). The id is a hash of the figure and of
+    how many times this process has shown that same figure, so a figure shown twice on one page gets two ids."""
+
+    def __init__(self) -> None:
+        self._shown: dict[str, int] = {}
+
+    def next_id(self, figure_html: str) -> str:
+        digest = hashlib.sha256(figure_html.encode("utf-8")).hexdigest()
+        count = self._shown.get(digest, 0)
+        self._shown[digest] = count + 1
+        h = hashlib.sha256(f"{digest}:{count}".encode()).hexdigest()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 class CourseNotebookRenderer(NotebookRenderer):
     """plotly's ``notebook_connected`` renderer without the per-figure MathJax script (see module docstring), with
-    floats rounded so the saved HTML is the same on every CPU (see :data:`FIGURE_FLOAT_DIGITS`)."""
+    floats rounded so the saved HTML is the same on every CPU (see :data:`FIGURE_FLOAT_DIGITS`) and element ids that
+    do not change between runs (:class:`FigureIds`)."""
 
     def __init__(self) -> None:
         super().__init__(connected=True)
+        self.ids = FigureIds()
 
     def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, str]:
         bundle = super().to_mimebundle(round_floats(fig_dict))
-        bundle["text/html"] = PLOTLY_MATHJAX_SCRIPT.sub("", bundle["text/html"])
+        html = PLOTLY_MATHJAX_SCRIPT.sub("", bundle["text/html"])
+        found = PLOTLY_DIV_ID.search(html)
+        if found:
+            random_id = found.group(1)
+            html = html.replace(random_id, self.ids.next_id(html.replace(random_id, "")))
+        bundle["text/html"] = html
         return bundle
 
 
