@@ -9,7 +9,6 @@ from these models by :func:`data_dictionary_markdown`, so the descriptions live 
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -349,42 +348,17 @@ class DatasetSpec:
     row_model: type[SourcedRow]
     description: str
     used_in: tuple[str, ...]
-    #: Which rows a lesson cites when it lists the data set's sources (``None``: every row). The trial data set
-    #: serves lesson 4 (depression) and lesson 5 (other indications), and each lists only its own trials.
-    rows_for_lesson: Callable[[SourcedRow, str], bool] | None = None
 
     @property
     def path(self) -> Path:
         return data_dir() / self.filename
 
-    def rows_cited_by(self, rows: list[SourcedRow], lesson: str) -> list[SourcedRow]:
-        """The rows whose sources ``lesson`` lists (all rows unless ``rows_for_lesson`` says otherwise)."""
-        if self.rows_for_lesson is None:
-            return rows
-        return [row for row in rows if self.rows_for_lesson(row, lesson)]
-
 
 DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
 
 
-#: The milestone kinds lesson 7's regulatory timeline shows (and so the only milestones whose sources it lists).
+#: The milestone kinds lesson 7's regulatory timeline shows (lessons 0 and 1 show every kind).
 REGULATORY_MILESTONE_CATEGORIES = ("approval", "regulation", "safety")
-
-
-def _milestone_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
-    """Lesson 7 charts only the regulatory milestones, so it lists only their sources; lessons 0 and 1 list all."""
-    return not lesson.startswith("07-") or getattr(row, "category", None) in REGULATORY_MILESTONE_CATEGORIES
-
-
-def _trial_row_for_lesson(row: SourcedRow, lesson: str) -> bool:
-    """Lesson 4 lists the depression trials' sources, lesson 5 the others; the capstone (lesson 8), which charts only
-    lesson 4's forest plot, lists the depression trials too; any other lesson lists all."""
-    depression = getattr(row, "indication", None) in DEPRESSION_INDICATIONS
-    if lesson.startswith(("04-", "08-")):
-        return depression
-    if lesson.startswith("05-"):
-        return not depression
-    return True
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -396,7 +370,6 @@ DATASETS: dict[str, DatasetSpec] = {
             Milestone,
             "Milestones of ketamine's history, from its chemical family to today's regulation, for the timeline chart.",
             ("00-start-here", "01-what-is-ketamine", "07-regulation"),
-            _milestone_row_for_lesson,
         ),
         DatasetSpec(
             "adverse_effects",
@@ -404,7 +377,7 @@ DATASETS: dict[str, DatasetSpec] = {
             AdverseEffect,
             "Adverse effects and blood-pressure rises on esketamine vs placebo (Spravato label tables) and emergence "
             "reactions on ketamine (Ketalar label).",
-            ("06-safety-misuse-harm",),
+            ("06-safety-misuse-harm", "08-capstone"),
         ),
         DatasetSpec(
             "benefit_risk",
@@ -442,8 +415,7 @@ DATASETS: dict[str, DatasetSpec] = {
             "Randomised trials of ketamine and esketamine: one row per comparison and outcome, with arm sizes, "
             "events or mean changes and the reported effect; negative trials included. Derived values are flagged "
             "approximate.",
-            ("04-evidence-depression", "05-evidence-beyond-depression"),
-            _trial_row_for_lesson,
+            ("04-evidence-depression", "05-evidence-beyond-depression", "08-capstone"),
         ),
         DatasetSpec(
             "receptor_affinities",

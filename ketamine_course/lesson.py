@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 from IPython.display import HTML, display
 
 from ketamine_course.citations import lesson_markdown
-from ketamine_course.datasets import dataset_spec, load_rows
+from ketamine_course.datasets import load_dataset
 from ketamine_course.markdown import render_markdown
 from ketamine_course.paths import lessons_dir
 from ketamine_course.references import cited_keys_in_markdown, reference_list_html
@@ -20,12 +21,21 @@ EDUCATIONAL_NOTICE = (
 )
 
 
-def lesson_reference_keys(lesson: str, datasets: Iterable[str] = (), quiz: bool = True) -> list[str]:
-    """Keys a lesson cites: its Markdown links, the data sets it charts, and its quiz bank."""
+ShownData = str | pd.DataFrame
+
+
+def lesson_reference_keys(lesson: str, datasets: Iterable[ShownData] = (), quiz: bool = True) -> list[str]:
+    """Keys a lesson cites: its Markdown links, the data it shows, and its quiz bank.
+
+    Each item of ``datasets`` is a data set's name (the lesson shows every row) or the rows the lesson shows, as the
+    DataFrame it charted (its ``source_key`` column, keys joined by ';'): a lesson that charts part of a data set
+    lists the sources of that part only.
+    """
     keys = cited_keys_in_markdown(lesson_markdown(lessons_dir() / f"{lesson}.ipynb"))
-    for name in datasets:
-        for row in dataset_spec(name).rows_cited_by(load_rows(name), lesson):
-            keys.extend(row.source_key)
+    for item in datasets:
+        frame = load_dataset(item) if isinstance(item, str) else item
+        for joined in frame["source_key"]:
+            keys.extend(key.strip() for key in str(joined).split(";") if key.strip())
     if quiz:
         from ketamine_course.quiz.bank import bank_for_lesson
 
@@ -36,7 +46,7 @@ def lesson_reference_keys(lesson: str, datasets: Iterable[str] = (), quiz: bool 
     return list(dict.fromkeys(keys))
 
 
-def show_references(lesson: str, datasets: Iterable[str] = (), quiz: bool = True) -> None:
+def show_references(lesson: str, datasets: Iterable[ShownData] = (), quiz: bool = True) -> None:
     """Display the lesson's formatted reference list (anchors ``ref-<key>`` for the prose's links)."""
     display(HTML(reference_list_html(lesson_reference_keys(lesson, datasets, quiz))))
 

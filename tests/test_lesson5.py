@@ -216,10 +216,13 @@ def test_funnel_counts_subgroups_separately(trials) -> None:
 
 
 def test_lessons_4_and_5_list_only_their_own_trials_sources() -> None:
+    from ketamine_course.evidence.analyses import depression_trials, trials_beyond_depression
     from ketamine_course.lesson import lesson_reference_keys
 
-    four = lesson_reference_keys("04-evidence-depression", ["trials"])
-    five = lesson_reference_keys("05-evidence-beyond-depression", ["trials"])
+    trials = load_dataset("trials")
+    four = lesson_reference_keys("04-evidence-depression", [depression_trials(trials)])
+    five = lesson_reference_keys("05-evidence-beyond-depression", [trials_beyond_depression(trials)])
+    assert len(depression_trials(trials)) + len(trials_beyond_depression(trials)) == len(trials)
     assert "abbar2022" not in four and "daly2017" in four
     assert "abbar2022" in five and "daly2017" not in five
 

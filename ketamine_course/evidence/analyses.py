@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ketamine_course.datasets import DEPRESSION_INDICATIONS
 from ketamine_course.evidence.meta_analysis import (
     MEASURE_LABELS,
     MODELS,
@@ -157,6 +158,23 @@ def analysis_rows(item: Analysis, trials: pd.DataFrame) -> pd.DataFrame:
                            f"found {len(match)}")
         picked.append(match.iloc[0])
     return pd.DataFrame(picked).reset_index(drop=True)
+
+
+def depression_trials(trials: pd.DataFrame) -> pd.DataFrame:
+    """The trial rows in depression (lesson 4's subject: treatment-resistant, major and bipolar depression)."""
+    return trials[trials["indication"].isin(DEPRESSION_INDICATIONS)]
+
+
+def trials_beyond_depression(trials: pd.DataFrame) -> pd.DataFrame:
+    """The trial rows in every other indication (lesson 5's subject)."""
+    return trials[~trials["indication"].isin(DEPRESSION_INDICATIONS)]
+
+
+def charted_trials(variants: list[dict[str, object]], trials: pd.DataFrame) -> pd.DataFrame:
+    """The trial rows a forest plot built from ``variants`` draws (for the reference list of a lesson that charts
+    only the forest plot)."""
+    return pd.concat([analysis_rows(entry["analysis"], trials) for entry in variants],  # type: ignore[arg-type]
+                     ignore_index=True).drop_duplicates(subset=["trial_id", "outcome_type"])
 
 
 def _need(rows: pd.DataFrame, columns: list[str], item: Analysis) -> None:
