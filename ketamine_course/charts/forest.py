@@ -19,7 +19,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ketamine_course.charts.theme import OKABE_ITO
+from ketamine_course.charts.theme import OKABE_ITO, wrap_lines
 from ketamine_course.evidence.meta_analysis import MODELS, no_prediction_interval_reason
 
 MODEL_ORDER = ("fixed", "dl", "pm")
@@ -148,7 +148,7 @@ def forest_figure(variants: list[dict[str, Any]], initial: int = 0, title: str =
                  "xanchor": "left", "showarrow": False, "font": {"size": 12}},
                 {"text": f"{item.favours_right} →", "xref": "paper", "yref": "paper", "x": 1.0, "y": FAVOURS_Y,
                  "xanchor": "right", "showarrow": False, "font": {"size": 12}},
-                {"text": _wrap(note, NOTE_WRAP), "xref": "paper", "yref": "paper", "x": 0.0, "y": NOTE_Y,
+                {"text": wrap_lines(note, NOTE_WRAP), "xref": "paper", "yref": "paper", "x": 0.0, "y": NOTE_Y,
                  "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False, "font": {"size": 12}},
             ],
         })
@@ -212,11 +212,6 @@ def _dotted(layout: dict[str, Any]) -> dict[str, Any]:
     """plotly's update_layout accepts 'a.b' keys only as magic underscores: translate them."""
     return {key.replace(".", "_"): value for key, value in layout.items()}
 
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "<br>".join(textwrap.wrap(text, width))
 
 
 def _slider_step(j: int, variants: list[dict[str, Any]], fig: go.Figure,

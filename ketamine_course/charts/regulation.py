@@ -6,13 +6,11 @@ Pure builders returning ``go.Figure``; interactivity is plotly-only (hover, lege
 
 from __future__ import annotations
 
-import math
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from ketamine_course.charts.theme import MARKER_SYMBOLS, OKABE_ITO, PALETTE
+from ketamine_course.charts.theme import MARKER_SYMBOLS, OKABE_ITO, PALETTE, wrap_lines
+from ketamine_course.evidence.nnt import whole_patients
 
 
 def number_needed(drug_pct: float, placebo_pct: float) -> float:
@@ -38,7 +36,7 @@ def benefit_risk_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Placebo (%)": row.placebo_pct,
             "Extra per 100 treated": round(row.drug_pct - row.placebo_pct, 1),
             "NNT or NNH (exact)": round(exact, 1),
-            "NNT or NNH (rounded up)": math.ceil(round(exact, 6)),
+            "NNT or NNH (rounded up)": whole_patients(exact),
         })
     return pd.DataFrame(rows)
 
@@ -124,10 +122,6 @@ KIND_LABELS = {
 }
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    """Hover text wrapped for plotly (which does not wrap hover labels itself)."""
-    return "<br>".join(textwrap.wrap(text, width))
-
 
 def control_status_table(status: pd.DataFrame) -> pd.DataFrame:
     """The control-status rows as the lesson shows them: both dates of every status (the source's and the check's)."""
@@ -153,7 +147,7 @@ def control_status_figure(status: pd.DataFrame) -> go.Figure:
             x=part["since_year"].astype(int).tolist(), y=part["jurisdiction"].tolist(), mode="markers", name=label,
             marker={"size": 15, "symbol": MARKER_SYMBOLS[index], "color": PALETTE[index],
                     "line": {"width": 1, "color": "#333333"}},
-            customdata=list(zip(part["status"].map(_wrap), part["source_date"], part["checked_on"], strict=True)),
+            customdata=list(zip(part["status"].map(wrap_lines), part["source_date"], part["checked_on"], strict=True)),
             hovertemplate="<b>%{y}</b> (since %{x})<br>%{customdata[0]}<br><i>Source dated %{customdata[1]}; "
                           "checked %{customdata[2]}</i><extra></extra>",
         ))

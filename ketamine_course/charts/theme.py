@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -61,6 +62,12 @@ def course_template() -> go.layout.Template:
             margin={"l": 70, "r": 30, "t": 70, "b": 60},
         )
     )
+
+
+def wrap_lines(text: str, width: int = 60) -> str:
+    """``text`` broken into lines of at most ``width`` characters with ``<br>``: plotly does not wrap hover labels,
+    annotations or titles itself."""
+    return "<br>".join(textwrap.wrap(text, width))
 
 
 # Significant digits kept for every plain float in a figure's HTML. Layout values computed with numpy (np.log10 of an

@@ -6,12 +6,10 @@ hover, a range slider and period buttons that work without a kernel (nbviewer).
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from ketamine_course.charts.theme import MARKER_SYMBOLS, PALETTE
+from ketamine_course.charts.theme import MARKER_SYMBOLS, PALETTE, wrap_lines
 from ketamine_course.references import ReferenceList, course_references
 
 CATEGORY_LABELS = {
@@ -42,9 +40,6 @@ def _with_none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
-
 
 def timeline_figure(
     events: pd.DataFrame,
@@ -62,7 +57,7 @@ def timeline_figure(
         lane = events[events["category"] == category]
         label = CATEGORY_LABELS[category]
         hover = [
-            f"<b>{_wrap(row.event)}</b><br>{row.date or row.year} · {row.region}<br>{_wrap(row.detail)}"
+            f"<b>{wrap_lines(row.event)}</b><br>{row.date or row.year} · {row.region}<br>{wrap_lines(row.detail)}"
             f"<br><i>Source: {source_labels(row.source_key, references)}</i>"
             for row in lane.itertuples()
         ]
