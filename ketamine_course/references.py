@@ -89,6 +89,8 @@ class Reference(BaseModel):
     def short_label(self) -> str:
         """'Domino 2010', 'Kapur & Seeman 2002', 'Zanos et al. 2018', 'US Food and Drug Administration 2023': two
         authors are both named, three or more (or a list ending in 'et al.') give the first and 'et al.'."""
+        if self.authors.startswith("["):  # authors not known to the course (a placeholder): journal and year instead
+            return f"{self.container or self.title} {self.year}"
         names = self.author_names
         truncated = len(names) < len([n for n in self.authors.split(";") if n.strip()])
         if len(names) == 2 and not truncated:
@@ -245,6 +247,13 @@ def cite(key: str, references: ReferenceList | None = None) -> str:
     """A Markdown citation link for prose: ``[Domino 2010](#ref-domino2010)``."""
     ref = (references or course_references())[key]
     return f"[{ref.short_label}](#ref-{ref.key})"
+
+
+def source_labels(keys: str, references: ReferenceList | None = None) -> str:
+    """'Zanos et al. 2018; Domino 2010' for a data row's ``source_key`` (keys joined by ';'): how charts, hover text
+    and tables name a row's sources."""
+    references = references or course_references()
+    return "; ".join(references[key.strip()].short_label for key in keys.split(";") if key.strip())
 
 
 def cited_keys_in_markdown(text: str) -> list[str]:

@@ -116,3 +116,15 @@ def test_short_label_keeps_a_surname_of_several_words(authors: str, label: str) 
     ref = Reference.model_validate({"key": "x2022", "kind": "article", "authors": authors, "year": 2022,
                                     "title": "T", "doi": "10.1000/x"})
     assert ref.short_label == label
+
+
+def test_source_labels_name_every_key_and_a_placeholder_author_by_journal() -> None:
+    from ketamine_course.references import ReferenceList, source_labels
+
+    refs = ReferenceList([
+        Reference.model_validate({"key": "a2020", "kind": "article", "authors": "Smith AB", "year": 2020,
+                                  "title": "T", "doi": "10.1000/a"}),
+        Reference.model_validate({"key": "b2022", "kind": "review", "authors": "[authors not shown]", "year": 2022,
+                                  "title": "T", "container": "Pharmacotherapy", "doi": "10.1000/b"}),
+    ])
+    assert source_labels("a2020; b2022", refs) == "Smith 2020; Pharmacotherapy 2022"

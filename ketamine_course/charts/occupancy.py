@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import MARKER_SYMBOLS, OKABE_ITO
 from ketamine_course.pd import KETAMINE_BASE_MOLAR_MASS_G_PER_MOL, log_concentration_grid, ng_per_ml_to_uM, occupancy
-from ketamine_course.references import ReferenceList, course_references
+from ketamine_course.references import ReferenceList, course_references, source_labels
 
 COMPOUND_LABELS = {
     "racemic_ketamine": "Ketamine (racemic)",
@@ -47,9 +47,6 @@ BAND_COLOURS = {
 ANTIDEPRESSANT_COLOUR = OKABE_ITO["vermillion"]
 X_RANGE_UM = (0.01, 200.0)
 
-
-def _label(references: ReferenceList, keys: str) -> str:
-    return "; ".join(references[k.strip()].short_label for k in keys.split(";") if k.strip())
 
 
 def affinity_row(frame: pd.DataFrame, target_group: str, compound: str, source_key: str,
@@ -135,7 +132,7 @@ def occupancy_figure(affinities: pd.DataFrame, ranges: pd.DataFrame, references:
             x=x, y=occupancy_percent(grid, row.value_uM), mode="lines+markers", name=name, visible=visible,
             line={"color": colour, "width": 3, "dash": dash},
             marker={"symbol": symbol, "size": 6, "maxdisplayed": 12, "color": colour},
-            hovertemplate=f"{name}<br>{row.measure} {row.value_uM:g} µM ({_label(references, row.source_key)})"
+            hovertemplate=f"{name}<br>{row.measure} {row.value_uM:g} µM ({source_labels(row.source_key, references)})"
                           "<br>%{x:.3g} µM → %{y:.0f}% occupied<extra></extra>",
         ))
 
@@ -149,7 +146,7 @@ def occupancy_figure(affinities: pd.DataFrame, ranges: pd.DataFrame, references:
 
     censored = affinities[(affinities["target_group"] == "dopamine") & affinities["no_effect_up_to_uM"].notna()]
     limit = float(censored["no_effect_up_to_uM"].min())
-    source = _label(references, censored["source_key"].iloc[0])
+    source = source_labels(censored["source_key"].iloc[0], references)
     fig.add_trace(go.Scatter(
         x=[X_RANGE_UM[0], limit], y=[0, 0], mode="lines+markers", name=f"D1–D5: no binding up to {limit:g} µM",
         line={"color": OKABE_ITO["orange"], "width": 6}, marker={"symbol": ["line-ns", "triangle-right"],
@@ -169,7 +166,7 @@ def occupancy_figure(affinities: pd.DataFrame, ranges: pd.DataFrame, references:
                 "method": "restyle",
                 "args": [{"y": [occupancy_percent(grid, row.value_uM)], "name": name, "visible": True,
                           "hovertemplate": f"{name}<br>{row.measure} {row.value_uM:g} µM "
-                                           f"({_label(references, row.source_key)})"
+                                           f"({source_labels(row.source_key, references)})"
                                            "<br>%{x:.3g} µM → %{y:.0f}% occupied<extra></extra>"}, [trace]],
             })
         if not prefix.startswith("NMDA"):
@@ -214,7 +211,7 @@ def concentration_table(ranges: pd.DataFrame, references: ReferenceList | None =
         f"ng/mL ÷ {KETAMINE_BASE_MOLAR_MASS_G_PER_MOL:.1f} (µM)": [
             _span(round(float(ng_per_ml_to_uM(lo)), 2), round(float(ng_per_ml_to_uM(hi)), 2))
             for lo, hi in zip(ranges["low_ng_per_ml"], ranges["high_ng_per_ml"], strict=True)],
-        "Source": [_label(references, k) for k in ranges["source_key"]],
+        "Source": [source_labels(k, references) for k in ranges["source_key"]],
     })
 
 
@@ -246,7 +243,7 @@ def occupancy_table(affinities: pd.DataFrame, ranges: pd.DataFrame,
             f"Occupied at {anaesthesia.low_uM:g}–{anaesthesia.high_uM:g} µM (anaesthesia)":
                 _percent_range(occupancy(anaesthesia.low_uM, row.value_uM),
                                occupancy(anaesthesia.high_uM, row.value_uM)),
-            "Source": _label(references, row.source_key),
+            "Source": source_labels(row.source_key, references),
         })
     for row in affinities[affinities["no_effect_up_to_uM"].notna()].itertuples():
         rows.append({
@@ -256,7 +253,7 @@ def occupancy_table(affinities: pd.DataFrame, ranges: pd.DataFrame,
                 f"below {100 * occupancy(peak, row.no_effect_up_to_uM):.0f}% (upper bound)",
             f"Occupied at {anaesthesia.low_uM:g}–{anaesthesia.high_uM:g} µM (anaesthesia)":
                 f"below {100 * occupancy(anaesthesia.high_uM, row.no_effect_up_to_uM):.0f}% (upper bound)",
-            "Source": _label(references, row.source_key),
+            "Source": source_labels(row.source_key, references),
         })
     return pd.DataFrame(rows)
 
@@ -286,7 +283,7 @@ def affinity_figure(affinities: pd.DataFrame, ranges: pd.DataFrame,
                         "symbol": [f"{symbol}-open" if d else symbol for d in measured["disputed"]]},
                 hovertext=[f"<b>{name}</b> at {TARGET_LABELS.get(r.target, r.target)}<br>{r.measure} {r.value_uM:g} µM"
                            f"{' — DISPUTED: not reproduced by independent studies' if r.disputed else ''}"
-                           f"<br>{r.system}<br><i>{_label(references, r.source_key)}, {r.source_location}</i>"
+                           f"<br>{r.system}<br><i>{source_labels(r.source_key, references)}, {r.source_location}</i>"
                            for r in measured.itertuples()],
                 hoverinfo="text",
             ))
@@ -298,7 +295,7 @@ def affinity_figure(affinities: pd.DataFrame, ranges: pd.DataFrame,
                 text=[f">{v:g}" for v in censored["no_effect_up_to_uM"]], textposition="middle right",
                 hovertext=[f"<b>{name}</b> at {TARGET_LABELS.get(r.target, r.target)}<br>no binding or effect seen up "
                            f"to {r.no_effect_up_to_uM:g} µM (censored: the true value is higher, or there is none)"
-                           f"<br>{r.system}<br><i>{_label(references, r.source_key)}, {r.source_location}</i>"
+                           f"<br>{r.system}<br><i>{source_labels(r.source_key, references)}, {r.source_location}</i>"
                            for r in censored.itertuples()],
                 hoverinfo="text",
             ))
@@ -327,5 +324,5 @@ def affinity_table(affinities: pd.DataFrame, references: ReferenceList | None = 
                                           affinities["no_effect_up_to_uM"], strict=True)],
         "Disputed": ["yes" if d else "" for d in affinities["disputed"]],
         "System": affinities["system"].tolist(),
-        "Source": [_label(references, k) for k in affinities["source_key"]],
+        "Source": [source_labels(k, references) for k in affinities["source_key"]],
     })

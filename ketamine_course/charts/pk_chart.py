@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ketamine_course.charts.theme import PALETTE
 from ketamine_course.pk.models import KETAMINE_MOLAR_MASS_G_PER_MOL
 from ketamine_course.pk.scenarios import DOSES_MG_PER_KG, SCENARIOS, WEIGHTS_KG
-from ketamine_course.references import Reference, ReferenceList, course_references
+from ketamine_course.references import ReferenceList, course_references, source_labels
 
 BAND_EFFECTS = {"analgesia": "#56B4E9", "dissociation": "#CC79A7", "anaesthesia": "#E69F00"}
 LINE_EFFECTS = {"antidepressant": "#000000"}
@@ -54,7 +54,7 @@ def range_shapes(ranges: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                            "line": {"width": 0}, "layer": "below"})
             label = f"{row.label}: {row.low_ng_per_ml:g}–{row.high_ng_per_ml:g} ng/mL"
             y, anchor = BAND_LABEL_PLACE.get(row.effect, ("high", "top"))
-            notes.append({"xref": "paper", "x": 0.995, "xanchor": "right", "yref": "y",
+            notes.append({"name": row.effect, "xref": "paper", "x": 0.995, "xanchor": "right", "yref": "y",
                           "y": math.log10(getattr(row, f"{y}_ng_per_ml")), "yanchor": anchor, "text": label,
                           "showarrow": False, "font": {"size": 11, "color": "#333333"}})
         elif row.effect in LINE_EFFECTS:
@@ -131,9 +131,10 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
              for d in DOSES_MG_PER_KG]
     shapes, notes = range_shapes(ranges)
     scale_buttons = [
-        {"label": "log scale", "method": "relayout", "args": [{**_scale_args(True), **_low_band_labels(notes, True)}]},
+        {"label": "log scale", "method": "relayout",
+         "args": [{**_scale_args(True), **_low_band_labels(notes, ranges, True)}]},
         {"label": "linear scale", "method": "relayout",
-         "args": [{**_scale_args(False), **_low_band_labels(notes, False)}]},
+         "args": [{**_scale_args(False), **_low_band_labels(notes, ranges, False)}]},
     ]
     fig.update_layout(
         title={"text": "Simulated plasma ketamine after one dose or a regimen"},
@@ -153,17 +154,18 @@ def pk_scenario_figure(curves: dict, ranges: pd.DataFrame, default_scenario: str
     return fig
 
 
-def _low_band_labels(notes: list[dict], log: bool) -> dict:
+def _low_band_labels(notes: list[dict], ranges: pd.DataFrame, log: bool) -> dict:
     """On the linear scale the analgesia and dissociation bands are a few pixels tall and their labels would overlap:
-    one label then names both bands. On the log scale each band has its own label again."""
-    index = {note["text"].split(":")[0]: i for i, note in enumerate(notes)}
-    if "Analgesia" not in index or "Dissociation" not in index:
+    the analgesia label is hidden and the dissociation label names both bands. On the log scale each has its own."""
+    index = {note.get("name"): i for i, note in enumerate(notes)}
+    bands = {row.effect: row for row in ranges.itertuples(index=False)}
+    if not {"analgesia", "dissociation"} <= index.keys():
         return {}
-    analgesia, dissociation = index["Analgesia"], index["Dissociation"]
-    both = (notes[dissociation]["text"].replace(": ", " ").replace(" ng/mL", "") + " / "
-            + notes[analgesia]["text"].replace("Analgesia: ", "analgesia "))
-    return {f"annotations[{analgesia}].visible": log,
-            f"annotations[{dissociation}].text": notes[dissociation]["text"] if log else both}
+    low, high = bands["analgesia"], bands["dissociation"]
+    both = (f"{high.label} {high.low_ng_per_ml:g}–{high.high_ng_per_ml:g} / {low.label.lower()} "
+            f"{low.low_ng_per_ml:g}–{low.high_ng_per_ml:g} ng/mL")
+    return {f"annotations[{index['analgesia']}].visible": log,
+            f"annotations[{index['dissociation']}].text": notes[index["dissociation"]]["text"] if log else both}
 
 
 def _scale_args(log: bool) -> dict:
@@ -205,12 +207,6 @@ ROUTE_NAMES = {
 }
 
 
-def source_label(reference: Reference) -> str:
-    """Author and year, or journal and year where the authors of a work are not known to the course."""
-    if reference.authors.startswith("["):
-        return f"{reference.container} {reference.year}"
-    return reference.short_label
-
 
 def route_table(routes: pd.DataFrame, references: ReferenceList | None = None) -> pd.DataFrame:
     """The bioavailability data set for readers: plain route names, F with its interval when given, Tmax, and the
@@ -229,6 +225,5 @@ def route_table(routes: pd.DataFrame, references: ReferenceList | None = None) -
                                                                  routes["bioavailability_high_percent"],
                                                                  strict=True)],
         "Tmax, time of the peak (min)": [f"{v:g}" if pd.notna(v) else "" for v in routes["tmax_min"]],
-        "Source": ["; ".join(source_label(references[k.strip()]) for k in keys.split(";"))
-                   for keys in routes["source_key"]],
+        "Source": [source_labels(keys, references) for keys in routes["source_key"]],
     })

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import OKABE_ITO
 from ketamine_course.evidence.nnt import risk_difference_ci
-from ketamine_course.references import ReferenceList, course_references
+from ketamine_course.references import ReferenceList, course_references, source_labels
 
 DRUG_COLOUR = OKABE_ITO["vermillion"]
 PLACEBO_COLOUR = OKABE_ITO["blue"]
@@ -23,9 +23,6 @@ def _rows(frame: pd.DataFrame, category: str) -> pd.DataFrame:
         raise ValueError(f"no rows with category {category!r} in the adverse-effects data")
     return rows
 
-
-def _labels(keys: str, references: ReferenceList) -> str:
-    return "; ".join(references[k].short_label for k in keys.split(";") if k)
 
 
 def _rate(events: float, n: float, pct: float) -> float:
@@ -83,7 +80,7 @@ def adverse_effects_figure(frame: pd.DataFrame, references: ReferenceList | None
         line_y += [row.adverse_effect, row.adverse_effect, None]
     fig.add_trace(go.Scatter(x=line_x, y=line_y, mode="lines", line={"color": "#999999", "width": 2},
                              hoverinfo="skip", showlegend=False))
-    sources = [_labels(k, references) for k in rows["source_key"]]
+    sources = [source_labels(k, references) for k in rows["source_key"]]
     counts = [f"{int(e1)} of {int(n1)} vs {int(e2)} of {int(n2)}"
               for e1, n1, e2, n2 in zip(rows["events_drug"], rows["n_drug"], rows["events_placebo"], rows["n_placebo"],
                                         strict=True)]

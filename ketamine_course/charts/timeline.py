@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ketamine_course.charts.theme import MARKER_SYMBOLS, PALETTE, wrap_lines
-from ketamine_course.references import ReferenceList, course_references
+from ketamine_course.references import ReferenceList, course_references, source_labels
 
 CATEGORY_LABELS = {
     "discovery": "Discovery & chemistry",
@@ -30,9 +30,6 @@ def decimal_year(year: int, date: str | None) -> float:
     day = int(date[8:10]) if len(date) >= 10 else 15
     return round(year + (month - 1) / 12 + (day - 1) / 365, 3)
 
-
-def source_labels(keys: str, references: ReferenceList) -> str:
-    return "; ".join(references[k.strip()].short_label for k in keys.split(";") if k.strip())
 
 
 def _with_none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from ketamine_course.evidence.meta_analysis import (
     pool,
     smd_effects,
 )
-from ketamine_course.references import ReferenceList, course_references
+from ketamine_course.references import course_references, source_labels
 
 Source = Literal["ci", "binary", "smd"]
 
@@ -259,10 +259,6 @@ def pooled_table(variants: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _cited(keys: str, references: ReferenceList) -> str:
-    return "; ".join(references[key.strip()].short_label for key in keys.split(";") if key.strip())
-
-
 def studies_table(variants: list[dict[str, object]], trials: pd.DataFrame, *, cite: bool = False) -> pd.DataFrame:
     """Text alternative: every study row shown in the forest plot, with its source (reference keys, or with ``cite``
     the citation labels a reader finds in the lesson's reference list, e.g. "Katz et al. 2021")."""
@@ -279,7 +275,7 @@ def studies_table(variants: list[dict[str, object]], trials: pd.DataFrame, *, ci
                                    f"{studies['ci_high'][i]:.2f})",  # type: ignore[index]
                 "Measure": entry["measure_label"], "Pooled?": "yes" if item.pooled else "no",
                 "Approximate": "yes" if bool(data.loc[i, "approximate"]) else "no",
-                "Source": (_cited(data.loc[i, "source_key"], references) if references is not None
+                "Source": (source_labels(data.loc[i, "source_key"], references) if references is not None
                            else data.loc[i, "source_key"]),
             })
     return pd.DataFrame(rows)
