@@ -17,6 +17,11 @@ class LessonEntry:
     minutes: int
 
     @property
+    def label(self) -> str:
+        """How the course names the lesson to readers: "Lesson 4 · Evidence: depression"."""
+        return f"Lesson {self.number} · {self.title}"
+
+    @property
     def available(self) -> bool:
         return (lessons_dir() / f"{self.stem}.ipynb").exists()
 
@@ -42,6 +47,11 @@ COURSE_MAP: list[LessonEntry] = [
     LessonEntry(8, "08-capstone", "Capstone and final exam",
                 "Case studies that use the whole course, then the final exam.", 90),
 ]
+
+
+def lesson_entry(stem: str) -> LessonEntry | None:
+    """The course-map entry of a lesson by its notebook stem (``None`` for a stem the map does not hold)."""
+    return next((entry for entry in COURSE_MAP if entry.stem == stem), None)
 
 
 def course_map_markdown(links: bool = True, prefix: str = "") -> str:

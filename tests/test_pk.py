@@ -190,3 +190,16 @@ def test_bad_input_names_the_parameter(call, parameter: str) -> None:
         call()
     assert info.value.parameter == parameter
     assert str(info.value).startswith(f"{parameter}: ")
+
+
+def test_auc_to_infinity_is_what_a_long_simulation_reaches() -> None:
+    from ketamine_course.pk import disposition, simulate, weekly_regimen
+    from ketamine_course.pk.results import auc_to_infinity_ng_h_per_ml
+
+    model = disposition("herd2007", 70.0)
+    doses = weekly_regimen(0.5, "mg/kg", 70.0, route="im", per_week=2, weeks=1)
+    long_run = simulate(doses, model, t_end_min=14 * 24 * 60.0, dt_min=5.0)
+    assert auc_to_infinity_ng_h_per_ml(doses, model) == pytest.approx(long_run.auc_ng_h_per_ml, rel=1e-6)
+    f = doses[0].absorption.bioavailability
+    assert auc_to_infinity_ng_h_per_ml(doses, model) == pytest.approx(
+        sum(d.amount_mg for d in doses) * f / model.cl_l_per_min * 1000 / 60, rel=1e-12)

@@ -47,7 +47,7 @@ def generated_markdown() -> str:
               "assignments you set.", "", "### Objectives → questions, by lesson", ""]
     for entry in COURSE_MAP:
         bank = banks[entry.stem]
-        lines.append(f"#### Lesson {entry.number} · {_cell(entry.title)} ({entry.minutes} min)")
+        lines.append(f"#### {_cell(entry.label)} ({entry.minutes} min)")
         lines.append("")
         if bank is None:
             lines += ["*Quiz bank in preparation.*", ""]

@@ -19,8 +19,9 @@ from IPython.display import display
 from ketamine_course.charts.pk_chart import pk_curve_figure, round_conc, round_values
 from ketamine_course.datasets import load_dataset
 from ketamine_course.live.static_twin import STATIC_TWIN_MARKER
-from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, Dose, single_dose, weekly_regimen
+from ketamine_course.pk.dosing import INTRANASAL_HIGH_F, single_dose, weekly_regimen
 from ketamine_course.pk.models import MODEL_LABELS, disposition
+from ketamine_course.pk.results import auc_to_infinity_ng_h_per_ml
 from ketamine_course.pk.simulate import simulate
 
 ROUTE_CHOICES = [
@@ -44,12 +45,6 @@ ASSUMPTIONS_HTML = (
     "are plasma levels reported for effects in a review table. Real people differ from the model by tens of percent "
     "or more: this teaches pharmacokinetics and gives no dosing advice.</p>"
 )
-
-
-def total_auc_ng_h_per_ml(doses: list[Dose], clearance_l_per_min: float) -> float:
-    """AUC from zero to infinity of all the doses in a linear model: F·D/CL summed over the doses."""
-    absorbed_mg = sum(d.amount_mg * (d.absorption.bioavailability if d.absorption else 1.0) for d in doses)
-    return absorbed_mg / clearance_l_per_min * 1000.0 / 60.0
 
 
 def peak_time_text(tmax_min: float, dose_times_min: list[float]) -> str:
@@ -126,7 +121,7 @@ class PKExplorer(widgets.VBox):
             trace.name = label
             trace.hovertemplate = "%{x:.2f} h: %{y:.3g} ng/mL<extra>" + label + "</extra>"
         shown = "14 days" if per_week else "6 h"
-        auc_all = total_auc_ng_h_per_ml(doses, result.model.cl_l_per_min)
+        auc_all = auc_to_infinity_ng_h_per_ml(doses, result.model)
         lines = [
             f"Peak {result.cmax_ng_per_ml:.3g} ng/mL ({result.summary()['cmax_um']:.2f} µM), "
             f"{peak_time_text(result.tmax_min, [d.time_min for d in doses])}.",

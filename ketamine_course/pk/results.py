@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ketamine_course.pk.dosing import Dose
 from ketamine_course.pk.errors import require_positive
 from ketamine_course.pk.models import KETAMINE_MOLAR_MASS_G_PER_MOL, Disposition
 
@@ -71,3 +73,10 @@ class PKResult:
     def summary(self) -> dict[str, float]:
         return {"cmax_ng_per_ml": self.cmax_ng_per_ml, "cmax_um": self.cmax_ng_per_ml / KETAMINE_MOLAR_MASS_G_PER_MOL,
                 "tmax_min": self.tmax_min, "auc_ng_h_per_ml": self.auc_ng_h_per_ml}
+
+
+def auc_to_infinity_ng_h_per_ml(doses: Sequence[Dose], model: Disposition) -> float:
+    """AUC from zero to infinity of all ``doses`` in a linear model: the bioavailable amount over clearance, F·D/CL
+    (what :attr:`PKResult.auc_ng_h_per_ml` approaches as the grid grows long)."""
+    absorbed_mg = sum(d.amount_mg * (d.absorption.bioavailability if d.absorption else 1.0) for d in doses)
+    return float(absorbed_mg / model.cl_l_per_min * NG_PER_ML_PER_MG_PER_L / 60.0)

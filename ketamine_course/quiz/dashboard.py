@@ -14,7 +14,7 @@ from IPython.display import HTML, display
 
 from ketamine_course.charts.present import show_figure
 from ketamine_course.charts.theme import OKABE_ITO
-from ketamine_course.course_map import COURSE_MAP
+from ketamine_course.course_map import lesson_entry
 from ketamine_course.quiz.bank import Bank, course_banks
 from ketamine_course.quiz.progress import ProgressStore
 
@@ -23,15 +23,14 @@ OBJECTIVE_LABEL_CHARS = 46
 
 def lesson_label(lesson: str) -> str:
     """A reader's name for a lesson ("Lesson 4 · Evidence: depression"); a bank not in the course map keeps its id."""
-    for entry in COURSE_MAP:
-        if entry.stem == lesson:
-            return f"Lesson {entry.number} · {entry.title}"
-    return lesson
+    entry = lesson_entry(lesson)
+    return entry.label if entry else lesson
 
 
 def objective_label(lesson: str, number: int, objective_text: str) -> str:
     """A short bar label for an objective: "L4.3" (lesson 4, objective 3) and the start of the objective's words."""
-    prefix = next((f"L{entry.number}.{number}" for entry in COURSE_MAP if entry.stem == lesson), f"{lesson}.{number}")
+    entry = lesson_entry(lesson)
+    prefix = f"L{entry.number}.{number}" if entry else f"{lesson}.{number}"
     words = objective_text if len(objective_text) <= OBJECTIVE_LABEL_CHARS else (
         objective_text[:OBJECTIVE_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(",;:—– ") + "…")
     return f"{prefix} · {words}"
