@@ -259,10 +259,10 @@ def pooled_table(variants: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def studies_table(variants: list[dict[str, object]], trials: pd.DataFrame, *, cite: bool = False) -> pd.DataFrame:
-    """Text alternative: every study row shown in the forest plot, with its source (reference keys, or with ``cite``
-    the citation labels a reader finds in the lesson's reference list, e.g. "Katz et al. 2021")."""
-    references = course_references() if cite else None
+def studies_table(variants: list[dict[str, object]], trials: pd.DataFrame) -> pd.DataFrame:
+    """Text alternative: every study row shown in the forest plot, with its source named as the lesson's reference
+    list names it (e.g. "Katz et al. 2021")."""
+    references = course_references()
     rows = []
     for entry in variants:
         item: Analysis = entry["analysis"]  # type: ignore[assignment]
@@ -275,7 +275,6 @@ def studies_table(variants: list[dict[str, object]], trials: pd.DataFrame, *, ci
                                    f"{studies['ci_high'][i]:.2f})",  # type: ignore[index]
                 "Measure": entry["measure_label"], "Pooled?": "yes" if item.pooled else "no",
                 "Approximate": "yes" if bool(data.loc[i, "approximate"]) else "no",
-                "Source": (source_labels(data.loc[i, "source_key"], references) if references is not None
-                           else data.loc[i, "source_key"]),
+                "Source": source_labels(data.loc[i, "source_key"], references),
             })
     return pd.DataFrame(rows)
