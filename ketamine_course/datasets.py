@@ -361,6 +361,11 @@ DEPRESSION_INDICATIONS = ("trd", "mdd", "bipolar_depression")
 REGULATORY_MILESTONE_CATEGORIES = ("approval", "regulation", "safety")
 
 
+def regulatory_milestones(milestones: pd.DataFrame) -> pd.DataFrame:
+    """The approvals, control measures and safety warnings among the milestones (lesson 7's timeline)."""
+    return milestones[milestones["category"].isin(REGULATORY_MILESTONE_CATEGORIES)]
+
+
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for spec in [

@@ -233,3 +233,12 @@ def test_citation_without_a_volume_has_no_empty_volume_slot() -> None:
     text = course_references()["muthukumaraswamy2021"].format_text()
     assert "2021:1133-1152." in text and ";:" not in text
     assert "2018;43(2):325-333." in course_references()["taylor2018"].format_text()
+
+
+def test_nnt_trials_table_names_sources_as_the_reference_list_does() -> None:
+    from ketamine_course.evidence.beyond import nnt_trials_table
+
+    table = nnt_trials_table(nnt_trials(load_dataset("trials")))
+    assert "trial_id" not in table.columns and "source_key" not in table.columns
+    assert any("Grunebaum" in source for source in table["Source"])
+    assert not any("grunebaum2018" in source for source in table["Source"])

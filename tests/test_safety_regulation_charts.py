@@ -134,11 +134,10 @@ def test_control_status_rejects_a_check_made_before_its_source() -> None:
 
 
 def test_lesson_7_lists_only_the_sources_of_the_milestones_it_charts() -> None:
-    from ketamine_course.datasets import REGULATORY_MILESTONE_CATEGORIES, load_dataset
+    from ketamine_course.datasets import load_dataset, regulatory_milestones
     from ketamine_course.lesson import lesson_reference_keys
 
-    milestones = load_dataset("milestones")
-    regulatory = milestones[milestones["category"].isin(REGULATORY_MILESTONE_CATEGORIES)]
+    regulatory = regulatory_milestones(load_dataset("milestones"))
     lesson_7 = set(lesson_reference_keys("07-regulation", [regulatory], quiz=False))
     lesson_1 = set(lesson_reference_keys("01-what-is-ketamine", ["milestones"], quiz=False))
     assert {"dea_1999_schedule3", "ema_spravato_epar"} <= lesson_7

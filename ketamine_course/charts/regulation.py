@@ -86,6 +86,12 @@ def benefit_risk_figure(frame: pd.DataFrame) -> go.Figure:
 SCHEDULE_ORDER = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 
+def schedule_examples_table(examples: pd.DataFrame) -> pd.DataFrame:
+    """Text alternative of the schedules chart: each example substance, its schedule and the basis for it."""
+    return examples[["substance", "schedule", "basis"]].rename(
+        columns={"substance": "Substance", "schedule": "Schedule", "basis": "Basis"})
+
+
 def schedules_figure(schedules: pd.DataFrame, examples: pd.DataFrame) -> go.Figure:
     """Bars of the statute's ordinal abuse-potential rank per schedule; hover shows the three findings, labels show
     example substances. Ketamine's schedule is highlighted."""

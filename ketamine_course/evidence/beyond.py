@@ -15,6 +15,7 @@ import pandas as pd
 from ketamine_course.evidence.analyses import Analysis, pooled_table
 from ketamine_course.evidence.meta_analysis import EffectSizes, effects_from_ci, pool
 from ketamine_course.evidence.nnt import nnt_interval, whole_patients
+from ketamine_course.references import source_labels
 
 BEYOND_ANALYSES: tuple[Analysis, ...] = (
     Analysis(
@@ -103,6 +104,17 @@ def funnel_points(trials: pd.DataFrame) -> pd.DataFrame:
         "log_or": eff.effects, "se": np.sqrt(eff.variances),
         "independent": (rows["endpoint_role"] != "subgroup").to_numpy(),
     }).reset_index(drop=True)
+
+
+def nnt_trials_table(points: pd.DataFrame) -> pd.DataFrame:
+    """Text alternative of the trials on the NNT explorer, with readable column names and sources named as the
+    reference list names them."""
+    return pd.DataFrame({
+        "Trial": points["label"], "Drug (%)": points["pct_drug"], "Control (%)": points["pct_control"],
+        "Difference (points)": points["rd_points"], "NNT": points["nnt"], "NNT rounded up": points["nnt_whole"],
+        "95% CI (computed by us)": points["nnt_ci"],
+        "Source": [source_labels(keys) for keys in points["source_key"]],
+    })
 
 
 def funnel_table(points: pd.DataFrame) -> pd.DataFrame:
