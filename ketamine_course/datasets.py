@@ -300,7 +300,8 @@ class ControlStatus(SourcedRow):
 
     @model_validator(mode="after")
     def _checked_after_source(self) -> ControlStatus:
-        if self.checked_on < self.source_date[: len(self.checked_on)]:
+        # compared at the source date's precision: a source dated "2026-12" may be checked on any day from 2026-12-01
+        if self.checked_on[: len(self.source_date)] < self.source_date:
             raise ValueError(f"checked_on {self.checked_on} is earlier than source_date {self.source_date}")
         return self
 

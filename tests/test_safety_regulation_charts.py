@@ -131,6 +131,11 @@ def test_control_status_rejects_a_check_made_before_its_source() -> None:
     with pytest.raises(ValidationError, match="earlier than source_date"):
         ControlStatus.model_validate(row)
     ControlStatus.model_validate({**row, "checked_on": "2026-12-01"})
+    # a source dated to the month or year may be checked on any day of it, not before
+    ControlStatus.model_validate({**row, "source_date": "2000-11", "checked_on": "2000-11-01"})
+    ControlStatus.model_validate({**row, "source_date": "2000", "checked_on": "2000-01-01"})
+    with pytest.raises(ValidationError, match="earlier than source_date"):
+        ControlStatus.model_validate({**row, "source_date": "2000-12", "checked_on": "2000-11-30"})
 
 
 def test_lesson_7_lists_only_the_sources_of_the_milestones_it_charts() -> None:
