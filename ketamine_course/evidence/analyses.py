@@ -10,7 +10,7 @@ leave-one-out variant), so the chart can switch between them without a kernel (n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -52,50 +52,52 @@ class Analysis:
     why: str
 
 
+def _with_transform1_84mg(analysis: Analysis, why: str) -> Analysis:
+    """The same esketamine analysis with TRANSFORM-1 entered as its 84 mg arm instead of its 56 mg arm (the two arms
+    share one placebo group, so a pooled analysis may hold only one of them)."""
+    rows = tuple(("TRANSFORM1_84mg", "TRANSFORM-1, 84 mg") if trial_id == "TRANSFORM1_56mg" else (trial_id, label)
+                 for trial_id, label in analysis.rows)
+    return replace(analysis, id=analysis.id.replace("_t1_56", "_t1_84"), label=analysis.label.replace("56 mg", "84 mg"),
+                   rows=rows, why=why)
+
+
+ESK_RESPONSE_T1_56 = Analysis(
+    "esk_response_t1_56", "Placebo-controlled · esketamine response, day 28 (TRANSFORM-1 as its 56 mg arm)",
+    "placebo", "binary",
+    (("TRANSFORM1_56mg", "TRANSFORM-1, 56 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
+     ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
+    "ci", "rd", "Risk difference in response (percentage points)", "favours placebo", "favours esketamine",
+    True,
+    "Same comparison (esketamine + new oral antidepressant vs placebo spray + new oral antidepressant), outcome "
+    "(MADRS response, a secondary outcome; risk differences from a post hoc benefit-risk analysis) and time "
+    "(day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo group, and counting both would "
+    "count those placebo patients twice.",
+)
+ESK_MADRS_T1_56 = Analysis(
+    "esk_madrs_t1_56", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference; TRANSFORM-1 as its "
+    "56 mg arm)",
+    "placebo", "continuous",
+    (("TRANSFORM1_56mg", "TRANSFORM-1, 56 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
+     ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
+    "ci", "md", "Difference in MADRS change (points; negative = more improvement)", "favours esketamine",
+    "favours placebo", True,
+    "The trials' primary outcome. TRANSFORM-1 enters once (its arms share one placebo group); its 56 mg "
+    "comparison could not be formally tested because the 84 mg arm, tested first, missed significance. "
+    "TRANSFORM-3's estimate comes from a different method (a median-unbiased estimate). The Japanese phase 2b "
+    "reported means without SDs, so it cannot be added.",
+)
+
+
 ANALYSES: tuple[Analysis, ...] = (
-    Analysis(
-        "esk_response_t1_56", "Placebo-controlled · esketamine response, day 28 (TRANSFORM-1 as its 56 mg arm)",
-        "placebo", "binary",
-        (("TRANSFORM1_56mg", "TRANSFORM-1, 56 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
-         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
-        "ci", "rd", "Risk difference in response (percentage points)", "favours placebo", "favours esketamine",
-        True,
-        "Same comparison (esketamine + new oral antidepressant vs placebo spray + new oral antidepressant), outcome "
-        "(MADRS response, a secondary outcome; risk differences from a post hoc benefit-risk analysis) and time "
-        "(day 28). TRANSFORM-1 enters once: its 56 mg and 84 mg arms share one placebo group, and counting both would "
-        "count those placebo patients twice.",
-    ),
-    Analysis(
-        "esk_response_t1_84", "Placebo-controlled · esketamine response, day 28 (TRANSFORM-1 as its 84 mg arm)",
-        "placebo", "binary",
-        (("TRANSFORM1_84mg", "TRANSFORM-1, 84 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
-         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
-        "ci", "rd", "Risk difference in response (percentage points)", "favours placebo", "favours esketamine",
-        True,
+    ESK_RESPONSE_T1_56,
+    _with_transform1_84mg(
+        ESK_RESPONSE_T1_56,
         "As the 56 mg version, with TRANSFORM-1's 84 mg arm instead: compare the two to see how much the choice of "
         "arm matters.",
     ),
-    Analysis(
-        "esk_madrs_t1_56", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference; TRANSFORM-1 as its "
-        "56 mg arm)",
-        "placebo", "continuous",
-        (("TRANSFORM1_56mg", "TRANSFORM-1, 56 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
-         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
-        "ci", "md", "Difference in MADRS change (points; negative = more improvement)", "favours esketamine",
-        "favours placebo", True,
-        "The trials' primary outcome. TRANSFORM-1 enters once (its arms share one placebo group); its 56 mg "
-        "comparison could not be formally tested because the 84 mg arm, tested first, missed significance. "
-        "TRANSFORM-3's estimate comes from a different method (a median-unbiased estimate). The Japanese phase 2b "
-        "reported means without SDs, so it cannot be added.",
-    ),
-    Analysis(
-        "esk_madrs_t1_84", "Placebo-controlled · esketamine MADRS change, day 28 (mean difference; TRANSFORM-1 as its "
-        "84 mg arm)",
-        "placebo", "continuous",
-        (("TRANSFORM1_84mg", "TRANSFORM-1, 84 mg"), ("TRANSFORM2", "TRANSFORM-2, flexible"),
-         ("TRANSFORM3", "TRANSFORM-3, age ≥65")),
-        "ci", "md", "Difference in MADRS change (points; negative = more improvement)", "favours esketamine",
-        "favours placebo", True,
+    ESK_MADRS_T1_56,
+    _with_transform1_84mg(
+        ESK_MADRS_T1_56,
         "As the 56 mg version, with TRANSFORM-1's 84 mg arm: the arm its testing plan looked at first, whose CI "
         "crosses 0.",
     ),
